@@ -322,7 +322,7 @@ def _rate_fraction(value: Quantity) -> float:
         fraction = value.magnitude
         if fraction > 1:
             raise ValueError(
-                f"a rate of {value.magnitude} would be {value.magnitude * 100:g}% a year; "
+                f"a rate of {value.magnitude:g} would be {value.magnitude * 100:g}% a year; "
                 f"write '{value.magnitude:g} percent' if that is meant"
             )
     else:

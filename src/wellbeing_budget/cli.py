@@ -1,0 +1,206 @@
+"""The ``wellbeing-budget`` command line.
+
+Every error the library raises on bad input is printed as located problems and the command
+exits with status 1; a traceback means a bug in the library.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+from . import __version__
+from .errors import Problem, ValidationError, WellbeingBudgetError
+from .loading import list_frameworks, load_catalogue, load_framework
+from .yamlio import display_name, load_yaml
+
+__all__ = ["main"]
+
+
+def _print_table(rows: list[list[str]], header: list[str], out: TextIO) -> None:
+    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
+    line = "  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True))
+    out.write(line.rstrip() + "\n")
+    out.write("  ".join("-" * w for w in widths) + "\n")
+    for row in rows:
+        out.write(
+            "  ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() + "\n"
+        )
+
+
+# -- frameworks / show -------------------------------------------------------------------------
+
+
+def _cmd_frameworks(args: argparse.Namespace, out: TextIO) -> int:
+    rows = []
+    for framework_id in list_frameworks():
+        framework = load_framework(framework_id)
+        n_ind = sum(len(d.indicators) for d in framework.domains)
+        rows.append(
+            [framework_id, framework.name, framework.jurisdiction, framework.version,
+             str(len(framework.domains)), str(n_ind)]
+        )  # fmt: skip
+    _print_table(rows, ["id", "name", "jurisdiction", "version", "domains", "indicators"], out)
+    return 0
+
+
+def _cmd_show(args: argparse.Namespace, out: TextIO) -> int:
+    framework = load_framework(args.framework)
+    out.write(f"{framework.name} ({framework.id}, version {framework.version})\n")
+    out.write(f"Jurisdiction: {framework.jurisdiction}\n")
+    source = framework.source
+    out.write(f"Source: {source.title}" + (f" <{source.url}>" if source.url else "") + "\n")
+    gens = framework.generations
+    out.write(
+        f"Currency: {framework.currency} ({framework.price_year} prices); generations: current "
+        f"{gens.current_years} years, assessment {gens.assessment_years} years\n"
+    )
+    if framework.based_on:
+        out.write(f"Based on: {', '.join(framework.based_on)}\n")
+    out.write("\n")
+    by_id = {i.id: i for i in framework.indicators}
+    rows = []
+    for domain in framework.domains:
+        first = True
+        label = [domain.id, domain.pillar.value, f"{domain.weight:g}"]
+        if not domain.indicators:
+            rows.append([*label, "(no indicator encoded)", "", "", ""])
+        for ref in domain.indicators:
+            indicator = by_id[ref.id]
+            cells = label if first else ["", "", ""]
+            rows.append(
+                [*cells, indicator.id, indicator.unit,
+                 f"{indicator.direction.symbol} {indicator.direction.kind}", str(indicator.scale)]
+            )  # fmt: skip
+            first = False
+    _print_table(
+        rows, ["domain", "pillar", "weight", "indicator", "unit", "direction", "scale"], out
+    )
+    return 0
+
+
+# -- validate ------------------------------------------------------------------------------
+
+
+def _kind_of(data: Any) -> str:
+    if not isinstance(data, dict):
+        return "unknown"
+    if "domains" in data or "extends" in data:
+        return "framework"
+    if "indicators" in data:
+        return "catalogue"
+    return "unknown"
+
+
+def _validate_file(path: Path) -> tuple[str, list[Problem]]:
+    """The file's kind and its problems (empty when valid)."""
+    try:
+        doc = load_yaml(path)
+    except ValidationError as exc:
+        return "file", list(exc.problems)
+    kind = _kind_of(doc.data)
+    loaders: dict[str, Callable[[Path], object]] = {
+        "framework": load_framework,
+        "catalogue": load_catalogue,
+    }
+    loader = loaders.get(kind)
+    if loader is None:
+        message = "not a framework (no 'domains' or 'extends') nor an indicator catalogue"
+        return kind, [doc.problem((), message)]
+    try:
+        loader(path)
+    except ValidationError as exc:
+        return kind, list(exc.problems)
+    except WellbeingBudgetError as exc:
+        return kind, [Problem(str(exc), (), display_name(path))]
+    return kind, []
+
+
+def _collect(paths: Sequence[str]) -> list[Path]:
+    files: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            files.extend(sorted(p for p in path.rglob("*") if p.suffix in (".yaml", ".yml")))
+        else:
+            files.append(path)
+    return files
+
+
+def _cmd_validate(args: argparse.Namespace, out: TextIO) -> int:
+    files = _collect(args.paths)
+    if not files:
+        out.write("no YAML files found\n")
+        return 1
+    failed = 0
+    for path in files:
+        kind, problems = _validate_file(path)
+        if problems:
+            failed += 1
+            for problem in problems:
+                out.write(f"{problem}\n")
+        elif not args.quiet:
+            out.write(f"ok  {display_name(path)} ({kind})\n")
+    total = len(files)
+    if failed:
+        out.write(f"{failed} of {total} file{'s' if total != 1 else ''} not valid\n")
+        return 1
+    if not args.quiet:
+        out.write(f"{total} file{'s' if total != 1 else ''} valid\n")
+    return 0
+
+
+# -- entry point ---------------------------------------------------------------------------
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="wellbeing-budget",
+        description="Decide a budget on wellbeing: frameworks, proposals, dashboards.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("frameworks", help="list the built-in frameworks")
+    p.set_defaults(func=_cmd_frameworks)
+
+    p = sub.add_parser("show", help="show a framework's domains and indicators")
+    p.add_argument("framework", metavar="ID_OR_PATH", help="built-in id or YAML file")
+    p.set_defaults(func=_cmd_show)
+
+    p = sub.add_parser(
+        "validate", help="check framework and indicator files; exit 1 listing every problem"
+    )
+    p.add_argument("paths", nargs="+", metavar="PATH", help="YAML files or folders")
+    p.add_argument("-q", "--quiet", action="store_true", help="print problems only")
+    p.set_defaults(func=_cmd_validate)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    stream = out or sys.stdout
+    args = _parser().parse_args(argv)
+    try:
+        status: int = args.func(args, stream)
+    except ValidationError as exc:
+        sys.stderr.write(f"{exc}\n")
+        return 1
+    except WellbeingBudgetError as exc:
+        sys.stderr.write(f"error: {exc}\n")
+        return 1
+    except KeyboardInterrupt:  # pragma: no cover - interactive
+        return 130
+    except BrokenPipeError:  # pragma: no cover - output piped into `head`
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
+    return status
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
