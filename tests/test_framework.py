@@ -114,7 +114,9 @@ def test_generations_need_whole_years() -> None:
     )
     assert (gens.current_years, gens.assessment_years) == (25, 100)
     with pytest.raises(ValueError, match="whole number of years"):
-        Generations.model_validate({"current_horizon": "2.5 years", "assessment_horizon": "5 years"})
+        Generations.model_validate(
+            {"current_horizon": "2.5 years", "assessment_horizon": "5 years"}
+        )
     with pytest.raises(ValueError, match="needs a unit"):
         Generations.model_validate({"current_horizon": 25, "assessment_horizon": 100})
 

@@ -12,6 +12,7 @@ in YAML is an error, never silently dropped. Load frameworks with
 
 from __future__ import annotations
 
+import itertools
 import math
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, Any, Literal
@@ -36,8 +37,8 @@ __all__ = [
     "Baseline",
     "Direction",
     "DiscountBand",
-    "Discounting",
     "DiscountSpec",
+    "Discounting",
     "Domain",
     "Framework",
     "Generations",
@@ -329,7 +330,9 @@ def _rate_fraction(value: Quantity) -> float:
         try:
             fraction = value.to("dimensionless")
         except UnitError:
-            raise ValueError(f"a rate is a percentage such as '2 percent', got {str(value)!r}") from None
+            raise ValueError(
+                f"a rate is a percentage such as '2 percent', got {str(value)!r}"
+            ) from None
     if not 0 <= fraction < 1:
         raise ValueError(f"a yearly rate must be at least 0% and below 100%, got {str(value)!r}")
     return fraction
@@ -380,7 +383,7 @@ class DiscountSpec(_Model):
             starts = [band.from_year for band in self.schedule]
             if starts[0] > 1:
                 raise ValueError("the first band must start at year 0 or 1")
-            if any(b <= a for a, b in zip(starts, starts[1:], strict=False)):
+            if any(b <= a for a, b in itertools.pairwise(starts)):
                 raise ValueError("bands must be in increasing order of from_year")
         if self.kind == "none" and (self.rate is not None or self.schedule):
             raise ValueError("a 'none' schedule takes no rate and no schedule")
@@ -563,9 +566,7 @@ class Framework(_Model):
         """
         from .yamlio import dump_yaml, write_text_atomic
 
-        text = f"# {self.name} ({self.id}), written by wellbeing-budget\n" + dump_yaml(
-            self.to_data()
-        )
+        text = f"# framework {self.id}, written by wellbeing-budget\n" + dump_yaml(self.to_data())
         if path is not None:
             write_text_atomic(path, text)
         return text

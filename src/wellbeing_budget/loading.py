@@ -108,8 +108,13 @@ def builtin_catalogue() -> dict[str, Indicator]:
         for indicator in load_catalogue(path).indicators:
             if indicator.id in indicators:
                 raise ValidationError(
-                    [Problem(f"indicator {indicator.id!r} is also defined in {origin[indicator.id]}",
-                             ("indicators",), str(path))]
+                    [
+                        Problem(
+                            f"indicator {indicator.id!r} is also defined in {origin[indicator.id]}",
+                            ("indicators",),
+                            str(path),
+                        )
+                    ]
                 )
             indicators[indicator.id] = indicator
             origin[indicator.id] = path.name
@@ -277,8 +282,10 @@ def _resolve_indicators(
         return
     local = {}
     for item in indicators:
-        item_id = item.id if isinstance(item, Indicator) else (
-            item.get("id") if isinstance(item, dict) else None
+        item_id = (
+            item.id
+            if isinstance(item, Indicator)
+            else (item.get("id") if isinstance(item, dict) else None)
         )
         if isinstance(item_id, str):
             local[item_id] = item
@@ -306,7 +313,10 @@ def _resolve_indicators(
                 problems.append(
                     Problem(
                         f"unknown indicator {ref_id!r}{did_you_mean(ref_id, known)}",
-                        template.path, template.file, template.line, template.column,
+                        template.path,
+                        template.file,
+                        template.line,
+                        template.column,
                     )
                 )
                 continue
@@ -316,7 +326,10 @@ def _resolve_indicators(
                     Problem(
                         f"indicator {ref_id!r} is already in domain {used[ref_id]!r}: "
                         "its effects would count twice",
-                        template.path, template.file, template.line, template.column,
+                        template.path,
+                        template.file,
+                        template.line,
+                        template.column,
                     )
                 )
             used[ref_id] = str(domain_id)
@@ -336,7 +349,10 @@ def _resolve_indicators(
                     Problem(
                         f"indicator {ref_id!r} is not measured by any domain of the framework"
                         + did_you_mean(ref_id, list(used)),
-                        template.path, template.file, template.line, template.column,
+                        template.path,
+                        template.file,
+                        template.line,
+                        template.column,
                     )
                 )
 

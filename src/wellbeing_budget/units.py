@@ -74,7 +74,7 @@ _EXTRA_DEFINITIONS = [
 _DROPPED_DEFAULTS = ("point =", "pica =")
 
 
-def _build_registry() -> pint.UnitRegistry:
+def _build_registry() -> pint.UnitRegistry[Any]:
     base = resources.files("pint")
     lines: list[str] = []
     for line in (base / "default_en.txt").read_text(encoding="utf-8").splitlines():
@@ -86,14 +86,14 @@ def _build_registry() -> pint.UnitRegistry:
         if stripped.startswith(_DROPPED_DEFAULTS):
             continue
         lines.append(line)
-    registry: pint.UnitRegistry = pint.UnitRegistry(None, on_redefinition="raise")
+    registry: pint.UnitRegistry[Any] = pint.UnitRegistry(None, on_redefinition="raise")
     registry.load_definitions(lines)
     for definition in _EXTRA_DEFINITIONS:
         registry.define(definition)
     return registry
 
 
-ureg: pint.UnitRegistry = _build_registry()
+ureg: pint.UnitRegistry[Any] = _build_registry()
 """The library's only unit registry. Use it for any unit you combine with ours."""
 
 _NUMBER = r"[-+]?(?:\d+(?:[_\d]*)(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?"
@@ -101,7 +101,7 @@ _QUANTITY_RE = re.compile(rf"^\s*({_NUMBER})\s*(.*?)\s*$")
 
 
 @lru_cache(maxsize=4096)
-def parse_unit(text: str) -> pint.Unit:
+def parse_unit(text: str) -> Any:
     """The pint unit for ``text``; a :class:`UnitError` with a suggestion when unknown.
 
     >>> str(parse_unit("years"))
@@ -161,9 +161,10 @@ def currency_of(unit: str) -> str | None:
     dims = parse_unit(unit).dimensionality
     if len(dims) != 1:
         return None
-    (dim, power), = dims.items()
-    if power == 1 and dim.startswith("[currency_"):
-        return dim[len("[currency_") : -1]
+    ((dim, power),) = dims.items()
+    name = str(dim)
+    if power == 1 and name.startswith("[currency_"):
+        return name[len("[currency_") : -1]
     return None
 
 

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import re
-import types
 import typing
 from collections.abc import Callable, Sequence
-from typing import Any, Union
+from typing import Any
 
 import pydantic
 from pydantic import BaseModel
@@ -31,9 +30,8 @@ def _models_in(annotation: Any) -> list[type[BaseModel]]:
         origin = typing.get_origin(current)
         if origin is typing.Annotated:
             stack.append(typing.get_args(current)[0])
-        elif origin in (Union, types.UnionType, tuple, list, dict, typing.Literal) or origin:
-            if origin is not typing.Literal:
-                stack.extend(typing.get_args(current))
+        elif origin is not None and origin is not typing.Literal:
+            stack.extend(typing.get_args(current))
     return found
 
 
@@ -113,6 +111,4 @@ def pydantic_problems(
 def sort_problems(problems: Sequence[Problem]) -> list[Problem]:
     """Problems in file order, duplicates removed."""
     unique = list(dict.fromkeys(problems))
-    return sorted(
-        unique, key=lambda p: (p.file or "", p.line or 0, p.column or 0, str(p.path))
-    )
+    return sorted(unique, key=lambda p: (p.file or "", p.line or 0, p.column or 0, str(p.path)))

@@ -38,10 +38,11 @@ import yaml
 
 from .errors import PathElement, Problem, YAMLError
 
+_EventParser: Any
 try:  # libyaml is the fast path; the pure-Python parser gives the same events.
     from yaml._yaml import CParser as _EventParser
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    _EventParser = None
+    _EventParser = yaml.SafeLoader
 
 __all__ = [
     "Document",
@@ -153,21 +154,16 @@ def _scalar_value(event: Any) -> Any:
     if kind == "str":
         return event.value
     value = resolve_plain(event.value)
-    expected = {"int": int, "float": (float, int), "bool": bool, "null": type(None)}[kind]
+    expected: Any = {"int": int, "float": (float, int), "bool": bool, "null": type(None)}[kind]
     if kind == "float" and isinstance(value, int) and not isinstance(value, bool):
         value = float(value)
     if not isinstance(value, expected) or (kind == "int" and isinstance(value, bool)):
-        raise _Refused(
-            f"{event.value!r} is not a valid {kind}", mark.line + 1, mark.column + 1
-        )
+        raise _Refused(f"{event.value!r} is not a valid {kind}", mark.line + 1, mark.column + 1)
     return value
 
 
 def _events(text: str) -> Iterator[Any]:
-    if _EventParser is not None:
-        parser = _EventParser(text)
-    else:  # pragma: no cover
-        parser = yaml.SafeLoader(text)
+    parser = _EventParser(text)
     try:
         while parser.check_event():
             yield parser.get_event()
@@ -364,7 +360,10 @@ class Document:
 
     def _marks(
         self,
-    ) -> tuple[dict[tuple[PathElement, ...], tuple[int, int]], dict[tuple[PathElement, ...], tuple[int, int]]]:
+    ) -> tuple[
+        dict[tuple[PathElement, ...], tuple[int, int]],
+        dict[tuple[PathElement, ...], tuple[int, int]],
+    ]:
         cached = self.__dict__.get("_mark_cache")
         if cached is None:
             values: dict[tuple[PathElement, ...], tuple[int, int]] = {}
@@ -372,7 +371,7 @@ class Document:
             _build(self.text, self.limits, values, keys)
             cached = (values, keys)
             object.__setattr__(self, "_mark_cache", cached)
-        return cached  # type: ignore[no-any-return]
+        return cached
 
     def locate(
         self, path: Sequence[PathElement], *, key: bool = False
@@ -413,9 +412,7 @@ def load_yaml_text(
             [Problem(exc.message, (), name, exc.line, exc.column)],
             summary=f"{name} cannot be read",
         ) from None
-    located = tuple(
-        Problem(p.message, p.path, name, p.line, p.column) for p in problems
-    )
+    located = tuple(Problem(p.message, p.path, name, p.line, p.column) for p in problems)
     return Document(data, name, text, path, located, limits)
 
 
@@ -429,7 +426,11 @@ def load_yaml(
         size = file.stat().st_size
         if size > limits.max_bytes:
             raise YAMLError(
-                [Problem(f"file is {size} bytes, more than the limit of {limits.max_bytes}", (), name)],
+                [
+                    Problem(
+                        f"file is {size} bytes, more than the limit of {limits.max_bytes}", (), name
+                    )
+                ],
                 summary=f"{name} is too large",
             )
         raw = file.read_bytes()
@@ -462,6 +463,8 @@ class _Dumper(yaml.SafeDumper):
     """Safe dumper that quotes any string our YAML 1.2 reader would read as something else."""
 
     def represent_str(self, data: str) -> yaml.ScalarNode:
+        if not data.isprintable():  # control characters and YAML 1.1 line breaks (NEL...)
+            return self.represent_scalar("tag:yaml.org,2002:str", data, style='"')
         if not isinstance(resolve_plain(data), str) or data != data.strip():
             return self.represent_scalar("tag:yaml.org,2002:str", data, style="'")
         return self.represent_scalar("tag:yaml.org,2002:str", data)

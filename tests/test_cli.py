@@ -1,0 +1,107 @@
+"""The command line, run in-process as a user would run it."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from wellbeing_budget.cli import main
+
+from .conftest import FIXTURES, ROOT
+
+
+def run(*argv: str) -> tuple[int, str]:
+    out = io.StringIO()
+    status = main(list(argv), out=out)
+    return status, out.getvalue()
+
+
+def test_frameworks_lists_builtins_with_jurisdiction() -> None:
+    status, text = run("frameworks")
+    assert status == 0
+    assert "nz-lsf-2021" in text and "New Zealand" in text
+    assert "Living Standards Framework 2021" in text
+
+
+def test_show_prints_domains_and_indicators() -> None:
+    status, text = run("show", "nz-lsf-2021")
+    assert status == 0
+    assert "health" in text and "nz.life-expectancy" in text and "▲ higher_is_better" in text
+    assert "(no indicator encoded)" in text  # leisure and play
+
+
+def test_show_unknown_framework_fails_cleanly(capsys: pytest.CaptureFixture[str]) -> None:
+    status, _ = run("show", "nz-lsf-2012")
+    assert status == 1
+    assert "did you mean 'nz-lsf-2021'" in capsys.readouterr().err
+
+
+def test_validate_builtins_is_clean() -> None:
+    status, text = run("validate", str(ROOT / "frameworks"), str(ROOT / "indicators"))
+    assert status == 0, text
+    assert "valid" in text
+
+
+def test_validate_reports_four_located_errors(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        "extends: nz-lsf-2021\n"
+        "id: bad\n"
+        "name: One\n"
+        "name: Two\n"
+        "domains:\n"
+        "  - id: health\n"
+        "    colour: red\n"
+        "    indicators: [nz.life-expectncy]\n"
+        "indicators:\n"
+        "  - id: my.parks\n"
+        "    name: Parks\n"
+        "    unit: hectare\n"
+        "    direction: higher_is_better\n"
+        "    scale: 3 year\n"
+        "    scale_basis: judgement\n"
+        "    source: {title: Survey, url: 'https://example.org'}\n",
+        encoding="utf-8",
+    )
+    status, text = run("validate", str(bad))
+    assert status == 1
+    errors = [line for line in text.splitlines() if line.startswith(str(bad))]
+    assert len(errors) == 4, text
+    assert any("4:1: name: duplicate key" in e for e in errors)
+    assert any("7:5: domains[0].colour: unknown key" in e for e in errors)
+    assert any("8:18: domains[0].indicators[0]: unknown indicator" in e for e in errors)
+    assert any("14:12: indicators[0].scale:" in e and "'hectare'" in e for e in errors)
+    assert "Traceback" not in text
+
+
+def test_validate_a_folder_of_invalid_files_lists_every_file() -> None:
+    status, text = run("validate", "-q", str(FIXTURES / "invalid"))
+    assert status == 1
+    n_files = len(list((FIXTURES / "invalid").glob("*.yaml")))
+    assert f"{n_files} of {n_files} files not valid" in text
+
+
+def test_validate_refuses_unknown_kinds(tmp_path: Path) -> None:
+    other = tmp_path / "other.yaml"
+    other.write_text("hello: world\n")
+    status, text = run("validate", str(other))
+    assert status == 1 and "not a framework" in text
+
+
+@pytest.mark.slow
+def test_console_script_prints_no_traceback(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("extends: default\nid: x\nname: [\n")
+    result = subprocess.run(
+        [sys.executable, "-m", "wellbeing_budget.cli", "validate", str(bad)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert "YAML syntax error" in result.stdout
+    assert "Traceback" not in result.stdout + result.stderr

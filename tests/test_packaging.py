@@ -1,0 +1,49 @@
+"""The wheel carries the built-in YAML: install it elsewhere and load a framework."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+import pytest
+
+from .conftest import ROOT
+
+
+@pytest.mark.slow
+def test_wheel_installs_and_loads_builtin_framework_outside_the_checkout(tmp_path: Path) -> None:
+    wheels = tmp_path / "wheels"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
+         "-q", "-w", str(wheels), str(ROOT)],
+        check=True,
+    )  # fmt: skip
+    (wheel,) = wheels.glob("wellbeing_budget-*.whl")
+    env_dir = tmp_path / "env"
+    venv.EnvBuilder(system_site_packages=True, with_pip=False).create(env_dir)
+    python = env_dir / ("Scripts" if sys.platform == "win32" else "bin") / "python"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "--python", str(python), "install", "--no-deps", "-q",
+         str(wheel)],
+        check=True,
+    )  # fmt: skip
+    script = (
+        "import wellbeing_budget as wb\n"
+        "from wellbeing_budget.loading import data_dir\n"
+        "print(wb.__file__)\n"
+        "print(data_dir())\n"
+        "print(wb.load_framework('nz-lsf-2021'))\n"
+        "print(len(wb.list_frameworks()))\n"
+    )
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    result = subprocess.run(
+        [str(python), "-c", script], cwd=elsewhere, capture_output=True, text=True, check=True
+    )
+    module_file, data, framework, count = result.stdout.splitlines()
+    assert Path(module_file).is_relative_to(env_dir)
+    assert Path(data).is_relative_to(env_dir) and Path(data).name == "_data"
+    assert framework.startswith("Living Standards Framework 2021")
+    assert int(count) >= 3
