@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import sysconfig
 import venv
 from pathlib import Path
 
@@ -22,8 +23,17 @@ def test_wheel_installs_and_loads_builtin_framework_outside_the_checkout(tmp_pat
     )  # fmt: skip
     (wheel,) = wheels.glob("wellbeing_budget-*.whl")
     env_dir = tmp_path / "env"
-    venv.EnvBuilder(system_site_packages=True, with_pip=False).create(env_dir)
+    venv.EnvBuilder(with_pip=False).create(env_dir)
     python = env_dir / ("Scripts" if sys.platform == "win32" else "bin") / "python"
+    # The new environment borrows the dependencies of this one (pydantic, numpy...) but not
+    # its editable install of the package: paths listed in a .pth file are added to sys.path
+    # without processing the .pth files inside them.
+    purelib = subprocess.run(
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        capture_output=True, text=True, check=True,
+    ).stdout.strip()  # fmt: skip
+    borrowed = {sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]}
+    Path(purelib, "_borrowed_dependencies.pth").write_text("\n".join(sorted(borrowed)) + "\n")
     subprocess.run(
         [sys.executable, "-m", "pip", "--python", str(python), "install", "--no-deps", "-q",
          str(wheel)],
