@@ -29,8 +29,11 @@ def test_indicators_frame_columns_and_rows() -> None:
     assert len(frame) == sum(len(d.indicators) for d in lsf.domains)
     row = frame.set_index("indicator").loc["nz.life-expectancy"]
     assert (row.domain, row.pillar, row.unit, row.direction) == (
-        "health", "people", "year", "higher_is_better",
-    )  # fmt: skip
+        "health",
+        "people",
+        "year",
+        "higher_is_better",
+    )
 
 
 def test_lookups_suggest_close_ids() -> None:
@@ -59,9 +62,12 @@ def test_lsf_structure() -> None:
 def test_priorities_of_the_2019_budget_refer_to_measured_indicators() -> None:
     b19 = wb.load_framework("nz-wellbeing-budget-2019")
     assert [p.id for p in b19.priorities] == [
-        "mental-health", "child-wellbeing", "maori-pasifika", "productive-nation",
+        "mental-health",
+        "child-wellbeing",
+        "maori-pasifika",
+        "productive-nation",
         "transforming-the-economy",
-    ]  # fmt: skip
+    ]
     measured = {r.id for d in b19.domains for r in d.indicators}
     for priority in b19.priorities:
         assert set(priority.indicators) <= measured

@@ -12,9 +12,15 @@ def test_reads_plain_data_with_yaml_1_2_scalars() -> None:
         "a: no\nb: 2024-01-01\nc: 0x1F\nd: 1.5e3\ne: true\nf: null\ng: '3'\nh: NO\n"
     )
     assert doc.data == {
-        "a": "no", "b": "2024-01-01", "c": 31, "d": 1500.0, "e": True, "f": None, "g": "3",
+        "a": "no",
+        "b": "2024-01-01",
+        "c": 31,
+        "d": 1500.0,
+        "e": True,
+        "f": None,
+        "g": "3",
         "h": "NO",
-    }  # fmt: skip
+    }
 
 
 def test_locates_every_path_lazily() -> None:

@@ -30,7 +30,16 @@ from .framework import (
     Pillar,
     Source,
 )
-from .loading import list_frameworks, load_catalogue, load_framework
+from .loading import (
+    list_discount_schedules,
+    list_frameworks,
+    load_catalogue,
+    load_discount_schedule,
+    load_framework,
+    load_proposals,
+)
+from .proposal import FiscalEffect, Impact, MoneyLine, Proposal, ProposalSet, Timing
+from .results import Explanation, Scorecard, score
 from .units import Quantity, ureg
 
 __version__ = "0.1.0"
@@ -39,22 +48,34 @@ __all__ = [
     "Direction",
     "DiscountSpec",
     "Domain",
+    "Explanation",
+    "FiscalEffect",
     "Framework",
     "FrameworkNotFoundError",
+    "Impact",
     "Indicator",
     "IndicatorCatalogue",
+    "MoneyLine",
     "Pillar",
     "Problem",
+    "Proposal",
+    "ProposalSet",
     "Quantity",
+    "Scorecard",
     "Source",
+    "Timing",
     "UnitError",
     "UnknownIdError",
     "ValidationError",
     "WellbeingBudgetError",
     "YAMLError",
     "__version__",
+    "list_discount_schedules",
     "list_frameworks",
     "load_catalogue",
+    "load_discount_schedule",
     "load_framework",
+    "load_proposals",
+    "score",
     "ureg",
 ]

@@ -15,7 +15,13 @@ from typing import Any, TextIO
 
 from . import __version__
 from .errors import Problem, ValidationError, WellbeingBudgetError
-from .loading import list_frameworks, load_catalogue, load_framework
+from .loading import (
+    list_frameworks,
+    load_catalogue,
+    load_discount_schedule,
+    load_framework,
+    load_proposals,
+)
 from .yamlio import display_name, load_yaml
 
 __all__ = ["main"]
@@ -41,9 +47,15 @@ def _cmd_frameworks(args: argparse.Namespace, out: TextIO) -> int:
         framework = load_framework(framework_id)
         n_ind = sum(len(d.indicators) for d in framework.domains)
         rows.append(
-            [framework_id, framework.name, framework.jurisdiction, framework.version,
-             str(len(framework.domains)), str(n_ind)]
-        )  # fmt: skip
+            [
+                framework_id,
+                framework.name,
+                framework.jurisdiction,
+                framework.version,
+                str(len(framework.domains)),
+                str(n_ind),
+            ]
+        )
     _print_table(rows, ["id", "name", "jurisdiction", "version", "domains", "indicators"], out)
     return 0
 
@@ -73,9 +85,14 @@ def _cmd_show(args: argparse.Namespace, out: TextIO) -> int:
             indicator = by_id[ref.id]
             cells = label if first else ["", "", ""]
             rows.append(
-                [*cells, indicator.id, indicator.unit,
-                 f"{indicator.direction.symbol} {indicator.direction.kind}", str(indicator.scale)]
-            )  # fmt: skip
+                [
+                    *cells,
+                    indicator.id,
+                    indicator.unit,
+                    f"{indicator.direction.symbol} {indicator.direction.kind}",
+                    str(indicator.scale),
+                ]
+            )
             first = False
     _print_table(
         rows, ["domain", "pillar", "weight", "indicator", "unit", "direction", "scale"], out
@@ -93,6 +110,10 @@ def _kind_of(data: Any) -> str:
         return "framework"
     if "indicators" in data:
         return "catalogue"
+    if "proposals" in data:
+        return "proposals"
+    if "kind" in data:
+        return "discount schedule"
     return "unknown"
 
 
@@ -106,10 +127,15 @@ def _validate_file(path: Path) -> tuple[str, list[Problem]]:
     loaders: dict[str, Callable[[Path], object]] = {
         "framework": load_framework,
         "catalogue": load_catalogue,
+        "proposals": load_proposals,
+        "discount schedule": load_discount_schedule,
     }
     loader = loaders.get(kind)
     if loader is None:
-        message = "not a framework (no 'domains' or 'extends') nor an indicator catalogue"
+        message = (
+            "not a framework ('domains' or 'extends'), an indicator catalogue ('indicators'), "
+            "a proposals file ('proposals') nor a discount schedule ('kind')"
+        )
         return kind, [doc.problem((), message)]
     try:
         loader(path)

@@ -600,10 +600,21 @@ class Framework(_Model):
                     }
                 )
         columns = [
-            "domain", "domain_name", "pillar", "domain_weight", "indicator", "indicator_name",
-            "indicator_weight", "unit", "direction", "scale", "scale_basis", "status", "source",
+            "domain",
+            "domain_name",
+            "pillar",
+            "domain_weight",
+            "indicator",
+            "indicator_name",
+            "indicator_weight",
+            "unit",
+            "direction",
+            "scale",
+            "scale_basis",
+            "status",
+            "source",
             "source_url",
-        ]  # fmt: skip
+        ]
         return pd.DataFrame(rows, columns=columns)
 
     def __str__(self) -> str:

@@ -8,37 +8,49 @@ source tree and ships inside the wheel (``wellbeing_budget/_data``), so
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pydantic
+from pydantic import Field
 
 from .errors import (
     FrameworkNotFoundError,
     PathElement,
     Problem,
+    UnknownIdError,
     ValidationError,
     WellbeingBudgetError,
     YAMLError,
     did_you_mean,
 )
-from .framework import Framework, Indicator, IndicatorCatalogue, Priority
+from .framework import DiscountSpec, Framework, Indicator, IndicatorCatalogue, Priority, Source
+from .framework import _Model as _ModelBase
+from .proposal import Origin, Proposal, ProposalSet
 from .validation import pydantic_problems, sort_problems
 from .yamlio import Document, load_yaml
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "builtin_catalogue",
     "data_dir",
     "framework_path",
+    "list_discount_schedules",
     "list_frameworks",
     "load_catalogue",
+    "load_discount_schedule",
     "load_framework",
+    "load_proposals",
 ]
 
 _EXTENDS_KEYS = ("extends", "drop_domains")
+# With extends, these mappings are merged key by key: a child may change one horizon only.
+_MERGED_KEYS = ("generations", "discounting")
 
 
 def data_dir() -> Path:
@@ -78,6 +90,52 @@ def framework_path(framework_id: str) -> Path:
             f"(built-in: {', '.join(known)}; or give the path of a YAML file)"
         )
     return path
+
+
+# -- discount schedules ----------------------------------------------------------------------
+
+
+def list_discount_schedules() -> list[str]:
+    """The names of the built-in discount schedules (plus ``none``)."""
+    folder = _frameworks_dir() / "discounting"
+    return sorted(["none", *(p.stem for p in folder.glob("*.yaml"))])
+
+
+def load_discount_schedule(name: str | os.PathLike[str]) -> DiscountSpec:
+    """A built-in discount schedule by name (``"nz-treasury-2024-non-commercial"``), or a
+    schedule YAML file by path."""
+    if name == "none":
+        return DiscountSpec(kind="none", name="no discounting")
+    if isinstance(name, os.PathLike) or _is_path_like(name):
+        path = Path(name)
+    else:
+        path = _frameworks_dir() / "discounting" / f"{name}.yaml"
+    if not path.is_file():
+        known = list_discount_schedules()
+        raise UnknownIdError(
+            f"no discount schedule {str(name)!r}{did_you_mean(str(name), known)} "
+            f"(known: {', '.join(known)})"
+        )
+    doc = load_yaml(path)
+    try:
+        return DiscountSpec.model_validate(doc.data)
+    except pydantic.ValidationError as exc:
+        problems = pydantic_problems(exc, DiscountSpec, _plain_locator(doc))
+        raise ValidationError(problems, summary=f"{doc.name} is not valid") from None
+
+
+def _named_schedules(data: dict[str, Any], doc: Document, problems: list[Problem]) -> None:
+    """Replace schedule names (``money: uk-green-book-standard``) by their definitions."""
+    discounting = data.get("discounting")
+    if not isinstance(discounting, dict):
+        return
+    for key in ("money", "wellbeing"):
+        name = discounting.get(key)
+        if isinstance(name, str):
+            try:
+                discounting[key] = load_discount_schedule(name)
+            except UnknownIdError as exc:
+                problems.append(doc.problem(("discounting", key), str(exc)))
 
 
 # -- catalogues ------------------------------------------------------------------------------
@@ -187,6 +245,10 @@ def _merge(
     for key, value in data.items():
         if key in ("domains", "indicators", *_EXTENDS_KEYS):
             continue
+        if key in _MERGED_KEYS and isinstance(value, dict):
+            base = merged.get(key)
+            if isinstance(base, pydantic.BaseModel):
+                value = {**dict(base), **value}
         merged[key] = value
     merged["based_on"] = (*parent.based_on, parent.id)
     if "id" not in data:
@@ -369,6 +431,7 @@ def _load(
             summary=f"{doc.name} is not valid",
         )
     origins = _Origins(doc, {})
+    _named_schedules(data, doc, problems)
     if "extends" in data:
         target, problem = _resolve_extends(data["extends"], doc, allowed)
         if problem is not None:
@@ -419,3 +482,108 @@ def load_framework(id_or_path: str | os.PathLike[str]) -> Framework:
         path = framework_path(reference)
     allowed = [path.parent, _frameworks_dir().resolve()]
     return _load(path, allowed, (path,), builtin_catalogue())
+
+
+# -- proposals -------------------------------------------------------------------------------
+
+
+class ProposalFile(_ModelBase):
+    """The shape of a proposals YAML file."""
+
+    title: str | None = None
+    description: str | None = None
+    note: str | None = None
+    source: Source | None = None
+    proposals: tuple[Proposal, ...] = Field(min_length=1)
+
+
+def _duplicate_ids(ids: Sequence[Any], where: Callable[[int], Problem], what: str) -> list[Problem]:
+    problems = []
+    first: dict[Any, int] = {}
+    for i, item in enumerate(ids):
+        if not isinstance(item, str):
+            continue
+        if item in first:
+            template = where(i)
+            problems.append(
+                Problem(
+                    f"{what} id {item!r} is used twice (first at {what}s[{first[item]}])",
+                    template.path,
+                    template.file,
+                    template.line,
+                    template.column,
+                )
+            )
+        else:
+            first[item] = i
+    return problems
+
+
+def load_proposals_yaml(path: str | os.PathLike[str]) -> ProposalSet:
+    """Read proposals from a YAML file, reporting every problem at once."""
+    doc = load_yaml(path)
+    problems: list[Problem] = list(doc.problems)
+    data = doc.data
+    if not isinstance(data, dict) or "proposals" not in data:
+        raise ValidationError(
+            [*problems, doc.problem((), "a proposals file is a mapping with a 'proposals' list")],
+            summary=f"{doc.name} is not valid",
+        )
+    raw = data.get("proposals")
+    if isinstance(raw, list):
+        ids = [p.get("id") if isinstance(p, dict) else None for p in raw]
+        problems += _duplicate_ids(
+            ids, lambda i: doc.problem(("proposals", i, "id"), ""), "proposal"
+        )
+    parsed: ProposalFile | None = None
+    try:
+        parsed = ProposalFile.model_validate(data)
+    except pydantic.ValidationError as exc:
+        problems += pydantic_problems(exc, ProposalFile, _plain_locator(doc))
+    if problems or parsed is None:
+        raise ValidationError(sort_problems(problems), summary=f"{doc.name} is not valid")
+
+    origins = tuple(
+        Origin(lambda path, i=i: doc.problem(("proposals", i, *path), ""))  # type: ignore[misc]
+        for i in range(len(parsed.proposals))
+    )
+    return ProposalSet(parsed.proposals, origins, doc.name, parsed.title, parsed.note)
+
+
+def load_proposals(
+    source: str | os.PathLike[str] | pd.DataFrame | Sequence[Proposal],
+    costs: str | os.PathLike[str] | pd.DataFrame | None = None,
+) -> ProposalSet:
+    """Proposals from a YAML file, a table of impacts (CSV, Excel or a pandas DataFrame, with
+    costs in a second table or sheet), or proposals built in code.
+
+    Tables have one row per impact; see the docs page "Proposals" for their columns.
+
+    >>> bids = load_proposals("examples/nz-wellbeing-budget-2019/proposals.yaml")
+    >>> len(bids) >= 10
+    True
+    """
+    import pandas as pd
+
+    from .tables import load_proposal_tables
+
+    if isinstance(source, ProposalSet):
+        return source
+    if isinstance(source, pd.DataFrame):
+        return load_proposal_tables(source, costs)
+    if isinstance(source, str | os.PathLike):
+        path = Path(source)
+        if path.suffix.lower() in (".yaml", ".yml"):
+            if costs is not None:
+                raise WellbeingBudgetError("costs go inside a YAML proposals file")
+            return load_proposals_yaml(path)
+        return load_proposal_tables(path, costs)
+    items = list(source)
+    if not all(isinstance(p, Proposal) for p in items):
+        raise WellbeingBudgetError("load_proposals takes a file, a DataFrame or Proposal objects")
+    problems = _duplicate_ids(
+        [p.id for p in items], lambda i: Problem("", ("proposals", i, "id")), "proposal"
+    )
+    if problems:
+        raise ValidationError(problems)
+    return ProposalSet(tuple(items))

@@ -14,8 +14,18 @@ from wellbeing_budget import Framework, WellbeingBudgetError
 
 from ..conftest import ROOT
 
-UNITS = ["year", "percent", "point", "NZD", "billion DKK", "MtCO2e", "hectare", "per_100k",
-         "microgram / meter ** 3", "person"]  # fmt: skip
+UNITS = [
+    "year",
+    "percent",
+    "point",
+    "NZD",
+    "billion DKK",
+    "MtCO2e",
+    "hectare",
+    "per_100k",
+    "microgram / meter ** 3",
+    "person",
+]
 SCALE_UNIT = {"percent": "percentage_point"}
 
 slug = st.from_regex(r"[a-z][a-z0-9-]{0,12}", fullmatch=True)
@@ -63,8 +73,9 @@ def frameworks(draw: st.DrawFn) -> Framework:
     ids = draw(st.lists(slug, min_size=1, max_size=8, unique=True))
     inds = [draw(indicators(f"t.{i}")) for i in ids]
     n_domains = draw(st.integers(1, len(inds)))
-    cuts = sorted(draw(st.lists(st.integers(0, len(inds)), min_size=n_domains - 1,
-                                max_size=n_domains - 1)))  # fmt: skip
+    cuts = sorted(
+        draw(st.lists(st.integers(0, len(inds)), min_size=n_domains - 1, max_size=n_domains - 1))
+    )
     bounds = [0, *cuts, len(inds)]
     domains = []
     for k in range(n_domains):
@@ -125,10 +136,39 @@ VALID = (ROOT / "frameworks" / "nz-wellbeing-budget-2019.yaml").read_text(encodi
 SMALL = (ROOT / "frameworks" / "default.yaml").read_text(encoding="utf-8")
 
 snippet = st.sampled_from(
-    [":", "- ", "  ", "\n", "&a ", "*a", "!!str ", "{", "}", "[", "]", "'", '"', "#", "extends: ",
-     "nz.", "year", "percent", "-1", "1e999", ".nan", "~", "<<: ", "? ", "\t", "\x00", "é",
-     "id: x\n", "domains: []\n", "../../etc/passwd.yaml"]
-)  # fmt: skip
+    [
+        ":",
+        "- ",
+        "  ",
+        "\n",
+        "&a ",
+        "*a",
+        "!!str ",
+        "{",
+        "}",
+        "[",
+        "]",
+        "'",
+        '"',
+        "#",
+        "extends: ",
+        "nz.",
+        "year",
+        "percent",
+        "-1",
+        "1e999",
+        ".nan",
+        "~",
+        "<<: ",
+        "? ",
+        "\t",
+        "\x00",
+        "é",
+        "id: x\n",
+        "domains: []\n",
+        "../../etc/passwd.yaml",
+    ]
+)
 
 
 @st.composite
