@@ -7,6 +7,7 @@ exits with status 1; a traceback means a bug in the library.
 from __future__ import annotations
 
 import argparse
+import io
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -15,6 +16,7 @@ from typing import Any, TextIO
 
 from . import __version__
 from .errors import Problem, ValidationError, WellbeingBudgetError
+from .results import Scorecard, score
 from .loading import (
     list_frameworks,
     load_catalogue,
@@ -22,7 +24,7 @@ from .loading import (
     load_framework,
     load_proposals,
 )
-from .yamlio import display_name, load_yaml
+from .yamlio import display_name, load_yaml, write_text_atomic
 
 __all__ = ["main"]
 
@@ -180,6 +182,77 @@ def _cmd_validate(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+# -- score -------------------------------------------------------------------------------------
+
+
+def _score(args: argparse.Namespace) -> Scorecard:
+    framework = load_framework(args.framework)
+    proposals = load_proposals(args.proposals, args.costs)
+    return score(
+        framework,
+        proposals,
+        base_year=args.base_year,
+        wellbeing_discount=args.wellbeing_discount,
+        money_discount=args.money_discount,
+        future_weight=args.future_weight,
+    )
+
+
+def _summary_table(card: Scorecard, sort_by: str) -> tuple[list[list[str]], list[str]]:
+    summary = card.summary(sort_by=sort_by)
+    header = ["rank", "proposal", "current", "future"]
+    if card.future_weight is not None:
+        header.append("combined")
+    header += [f"net cost NPV (m {card.currency})", "EY/m current", "EY/m future",
+               "agencies", "pillars", "domains"]  # fmt: skip
+    rows = []
+    for rank, (proposal_id, row) in enumerate(summary.iterrows(), start=1):
+        cells = [str(rank), str(proposal_id), f"{row.current_total:.3f}", f"{row.future_total:.3f}"]
+        if card.future_weight is not None:
+            cells.append(f"{row.combined_total:.3f}")
+        cells += [
+            f"{row.net_cost_npv / 1e6:,.1f}",
+            _maybe(row.ce_current),
+            _maybe(row.ce_future),
+            str(row.n_agencies),
+            str(row.n_pillars),
+            str(row.n_domains),
+        ]
+        rows.append(cells)
+    return rows, header
+
+
+def _maybe(value: float) -> str:
+    return "-" if value != value else f"{value:.4f}"  # NaN: the proposal pays for itself
+
+
+def _cmd_score(args: argparse.Namespace, out: TextIO) -> int:
+    card = _score(args)
+    if args.format == "csv":
+        text = card.summary(sort_by=args.sort).to_csv(float_format="%.10g")
+    elif args.format == "json":
+        text = card.to_json()
+    else:
+        rows, header = _summary_table(card, args.sort)
+        buffer = io.StringIO()
+        framework = card.framework
+        buffer.write(
+            f"{len(card)} proposals scored under {framework.name} ({framework.id}); base year "
+            f"{card.base_year}, money in {card.currency}.\n"
+            f"Effect-years (EY): standard effects x years, discounted; current generation = "
+            f"first {card.compiled.current_years} years, future = up to year "
+            f"{card.compiled.assessment_years}.\n\n"
+        )
+        _print_table(rows, header, buffer)
+        text = buffer.getvalue()
+    if args.output:
+        write_text_atomic(args.output, text)
+        out.write(f"wrote {args.output}\n")
+    else:
+        out.write(text)
+    return 0
+
+
 # -- entry point ---------------------------------------------------------------------------
 
 
@@ -204,7 +277,24 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="+", metavar="PATH", help="YAML files or folders")
     p.add_argument("-q", "--quiet", action="store_true", help="print problems only")
     p.set_defaults(func=_cmd_validate)
+
+    p = sub.add_parser("score", help="score proposals under a framework")
+    _scoring_arguments(p)
+    p.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    p.add_argument("--sort", default="current_total", help="summary column to rank by")
+    p.add_argument("-o", "--output", metavar="PATH", help="write to a file instead")
+    p.set_defaults(func=_cmd_score)
     return parser
+
+
+def _scoring_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("proposals", metavar="PROPOSALS", help="proposals: .yaml, .csv or .xlsx")
+    p.add_argument("--framework", required=True, metavar="ID_OR_PATH")
+    p.add_argument("--costs", metavar="PATH", help="costs table for a CSV of impacts")
+    p.add_argument("--base-year", type=int, help="year 0 (default: the framework's price year)")
+    p.add_argument("--wellbeing-discount", metavar="NAME", help="named discount schedule")
+    p.add_argument("--money-discount", metavar="NAME", help="named discount schedule")
+    p.add_argument("--future-weight", type=float, help="also show current + weight x future")
 
 
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:

@@ -307,7 +307,9 @@ def _assemble(
         for i in costs:
             row = cost_table.rows[i]
             kind = str(row.get("kind", "cost"))
-            line = {k: _cell(row[k], k) for k in ("year", "amount", "note") if k in row}
+            line: dict[str, Any] = {
+                k: _cell(row[k], k) for k in ("year", "amount", "note") if k in row
+            }
             if kind == "cost":
                 cost_lines.append(line)
                 cost_index.append(i)
