@@ -105,3 +105,72 @@ def test_console_script_prints_no_traceback(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "YAML syntax error" in result.stdout
     assert "Traceback" not in result.stdout + result.stderr
+
+
+EXAMPLE = ROOT / "examples" / "nz-wellbeing-budget-2019" / "proposals.yaml"
+
+
+def test_score_prints_the_ranked_summary() -> None:
+    status, text = run("score", str(EXAMPLE), "--framework", "nz-wellbeing-budget-2019")
+    assert status == 0
+    assert "14 proposals scored under Wellbeing Budget 2019" in text
+    lines = [line for line in text.splitlines() if line.split(" ", 1)[0].isdigit()][1:]
+    assert len(lines) == 14
+    assert lines[0].startswith("1 ")
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json"])
+def test_score_writes_csv_and_json(fmt: str, tmp_path: Path) -> None:
+    out = tmp_path / f"scores.{fmt}"
+    status, text = run(
+        "score",
+        str(EXAMPLE),
+        "--framework",
+        "nz-wellbeing-budget-2019",
+        "--format",
+        fmt,
+        "-o",
+        str(out),
+    )
+    assert status == 0 and "wrote" in text
+    content = out.read_text()
+    assert "mh-access-choice" in content
+    if fmt == "json":
+        import json
+
+        assert json.loads(content)["schema"] == "wellbeing-budget/scorecard/1"
+
+
+def test_score_with_options() -> None:
+    status, text = run(
+        "score",
+        str(EXAMPLE),
+        "--framework",
+        "nz-wellbeing-budget-2019",
+        "--wellbeing-discount",
+        "none",
+        "--future-weight",
+        "0.5",
+        "--sort",
+        "future_total",
+    )
+    assert status == 0
+    assert "combined" in text
+
+
+def test_score_reports_bad_input_without_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(EXAMPLE.read_text().replace("nz.suicide-rate", "nz.suicide-rat"))
+    status, _ = run("score", str(bad), "--framework", "nz-wellbeing-budget-2019")
+    err = capsys.readouterr().err
+    assert status == 1
+    assert "did you mean 'nz.suicide-rate'" in err
+    assert "Traceback" not in err
+
+
+def test_validate_knows_proposals_and_schedules() -> None:
+    status, text = run("validate", str(EXAMPLE), str(ROOT / "frameworks" / "discounting"))
+    assert status == 0, text
+    assert "(proposals)" in text and "(discount schedule)" in text

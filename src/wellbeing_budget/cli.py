@@ -16,7 +16,6 @@ from typing import Any, TextIO
 
 from . import __version__
 from .errors import Problem, ValidationError, WellbeingBudgetError
-from .results import Scorecard, score
 from .loading import (
     list_frameworks,
     load_catalogue,
@@ -24,6 +23,7 @@ from .loading import (
     load_framework,
     load_proposals,
 )
+from .results import Scorecard, score
 from .yamlio import display_name, load_yaml, write_text_atomic
 
 __all__ = ["main"]

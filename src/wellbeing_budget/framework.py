@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     ValidationInfo,
@@ -54,6 +55,17 @@ __all__ = [
 ID_PATTERN = r"^[a-z0-9][a-z0-9_.-]*$"
 Id = Annotated[str, Field(pattern=ID_PATTERN, min_length=1, max_length=100)]
 Text = Annotated[str, Field(min_length=1)]
+
+
+def _not_empty(value: Any) -> Any:
+    # Checked before the items: a length constraint checked after them would add a second,
+    # misleading error ("at least 1 item") whenever an item is invalid.
+    if isinstance(value, list | tuple) and not value:
+        raise ValueError("must list at least one item")
+    return value
+
+
+NotEmpty = BeforeValidator(_not_empty)
 
 
 class _Model(BaseModel):
@@ -449,7 +461,7 @@ class Priority(_Model):
     id: Id
     name: Text
     description: str | None = None
-    indicators: tuple[Id, ...] = Field(min_length=1)
+    indicators: Annotated[tuple[Id, ...], NotEmpty]
     groups: tuple[Id, ...] = ()
     source: Source
 
@@ -474,7 +486,7 @@ class Framework(_Model):
     population: Population | None = None
     generations: Generations
     discounting: Discounting
-    domains: tuple[Domain, ...] = Field(min_length=1)
+    domains: Annotated[tuple[Domain, ...], NotEmpty]
     indicators: tuple[Indicator, ...] = ()
     priorities: tuple[Priority, ...] = ()
     note: str | None = None

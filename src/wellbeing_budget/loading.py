@@ -12,10 +12,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import pydantic
-from pydantic import Field
 
 from .errors import (
     FrameworkNotFoundError,
@@ -27,7 +26,15 @@ from .errors import (
     YAMLError,
     did_you_mean,
 )
-from .framework import DiscountSpec, Framework, Indicator, IndicatorCatalogue, Priority, Source
+from .framework import (
+    DiscountSpec,
+    Framework,
+    Indicator,
+    IndicatorCatalogue,
+    NotEmpty,
+    Priority,
+    Source,
+)
 from .framework import _Model as _ModelBase
 from .proposal import Origin, Proposal, ProposalSet
 from .validation import pydantic_problems, sort_problems
@@ -494,7 +501,7 @@ class ProposalFile(_ModelBase):
     description: str | None = None
     note: str | None = None
     source: Source | None = None
-    proposals: tuple[Proposal, ...] = Field(min_length=1)
+    proposals: Annotated[tuple[Proposal, ...], NotEmpty]
 
 
 def _duplicate_ids(ids: Sequence[Any], where: Callable[[int], Problem], what: str) -> list[Problem]:

@@ -21,7 +21,7 @@ from typing import Annotated, Literal, overload
 from pydantic import Field, field_validator, model_validator
 
 from .errors import PathElement, Problem, UnitError, UnknownIdError, did_you_mean
-from .framework import ID_PATTERN, Source, _Model
+from .framework import ID_PATTERN, NotEmpty, Source, _Model
 from .units import Quantity, conversion_factor, currency_of
 
 __all__ = [
@@ -187,7 +187,7 @@ class Proposal(_Model):
     description: str | None = None
     costs: tuple[MoneyLine, ...] = ()
     fiscal_effects: tuple[FiscalEffect, ...] = ()
-    impacts: tuple[Impact, ...] = Field(min_length=1)
+    impacts: Annotated[tuple[Impact, ...], NotEmpty]
     source: Source | str | None = None
     note: str | None = None
 

@@ -95,6 +95,8 @@ def generation_sums(
     now, later = factors[:current_years], factors[current_years:]
     for part in _chunks(n):
         levels = profile_matrix(start[part], ramp[part], duration[part], persistence[part], years)
-        current[part] = levels[:, :current_years] @ now
-        future[part] = levels[:, current_years:] @ later
+        # An explicit row sum, not a BLAS product: each impact's sum then never depends on
+        # which other impacts share its block, so reordering proposals changes no figure.
+        current[part] = (levels[:, :current_years] * now).sum(axis=1)
+        future[part] = (levels[:, current_years:] * later).sum(axis=1)
     return current, future
