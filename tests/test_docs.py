@@ -18,7 +18,11 @@ from wellbeing_budget.cli import main
 
 from .conftest import ROOT
 
-PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+PAGES = [
+    ROOT / "README.md",
+    *sorted((ROOT / "docs").glob("*.md")),
+    *sorted((ROOT / "examples").glob("*/README.md")),
+]
 BLOCK = re.compile(r"^```(\w+)\n(.*?)^```", re.S | re.M)
 
 
@@ -26,11 +30,12 @@ def blocks(page: Path) -> list[tuple[str, str]]:
     return [(m.group(1), m.group(2)) for m in BLOCK.finditer(page.read_text(encoding="utf-8"))]
 
 
-@pytest.mark.parametrize("page", PAGES, ids=[p.name for p in PAGES])
+@pytest.mark.parametrize("page", PAGES, ids=[str(p.relative_to(ROOT)) for p in PAGES])
 def test_page_code_runs(
     page: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.chdir(tmp_path)
+    (tmp_path / "examples").symlink_to(ROOT / "examples")
     namespace: dict[str, object] = {}
     for language, body in blocks(page):
         first = body.splitlines()[0] if body else ""
@@ -54,6 +59,7 @@ def run_console(body: str, folder: Path) -> None:
     for command, expected in commands:
         assert command[0] == "wellbeing-budget"
         if any(not (folder / a).exists() for a in command[1:] if a.endswith(".yaml")):
+            assert "my-" in " ".join(command), f"missing file in {command}"
             continue  # a placeholder name such as my-framework.yaml
         out = io.StringIO()
         status = main(command[1:], out=out)

@@ -207,11 +207,11 @@ def _summary_table(card: Scorecard, sort_by: str) -> tuple[list[list[str]], list
                "agencies", "pillars", "domains"]  # fmt: skip
     rows = []
     for rank, (proposal_id, row) in enumerate(summary.iterrows(), start=1):
-        cells = [str(rank), str(proposal_id), f"{row.current_total:.3f}", f"{row.future_total:.3f}"]
+        cells = [str(rank), str(proposal_id), _figure(row.current_total), _figure(row.future_total)]
         if card.future_weight is not None:
-            cells.append(f"{row.combined_total:.3f}")
+            cells.append(_figure(row.combined_total))
         cells += [
-            f"{row.net_cost_npv / 1e6:,.1f}",
+            f"{row.net_cost_npv / 1e6:,.4g}",
             _maybe(row.ce_current),
             _maybe(row.ce_future),
             str(row.n_agencies),
@@ -222,8 +222,12 @@ def _summary_table(card: Scorecard, sort_by: str) -> tuple[list[list[str]], list
     return rows, header
 
 
+def _figure(value: float) -> str:
+    return f"{value:.4g}"
+
+
 def _maybe(value: float) -> str:
-    return "-" if value != value else f"{value:.4f}"  # NaN: the proposal pays for itself
+    return "-" if value != value else f"{value:.4g}"  # NaN: the proposal pays for itself
 
 
 def _cmd_score(args: argparse.Namespace, out: TextIO) -> int:
