@@ -19,6 +19,7 @@ from .framework import DiscountSpec, Framework, Indicator, Pillar
 from .proposal import Impact, Proposal, ProposalSet
 from .units import conversion_factor, is_share_unit
 from .validation import sort_problems
+from .yamlio import paused_gc
 
 __all__ = ["EVIDENCE_LEVELS", "CompiledBudget", "compile_budget"]
 
@@ -151,6 +152,17 @@ def compile_budget(
 
     Every problem is reported at once, located where the proposal was written.
     """
+    with paused_gc():
+        return _compile(framework, proposals, base_year, wellbeing_discount, money_discount)
+
+
+def _compile(
+    framework: Framework,
+    proposals: ProposalSet | Sequence[Proposal],
+    base_year: int | None,
+    wellbeing_discount: DiscountSpec | None,
+    money_discount: DiscountSpec | None,
+) -> CompiledBudget:
     bids = proposals if isinstance(proposals, ProposalSet) else ProposalSet(tuple(proposals))
     base = framework.price_year if base_year is None else base_year
     indicator_ids: list[str] = []

@@ -38,7 +38,7 @@ from .framework import (
 from .framework import _Model as _ModelBase
 from .proposal import Origin, Proposal, ProposalSet
 from .validation import pydantic_problems, sort_problems
-from .yamlio import Document, load_yaml
+from .yamlio import Document, load_yaml, paused_gc
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -528,6 +528,11 @@ def _duplicate_ids(ids: Sequence[Any], where: Callable[[int], Problem], what: st
 
 def load_proposals_yaml(path: str | os.PathLike[str]) -> ProposalSet:
     """Read proposals from a YAML file, reporting every problem at once."""
+    with paused_gc():
+        return _load_proposals_yaml(path)
+
+
+def _load_proposals_yaml(path: str | os.PathLike[str]) -> ProposalSet:
     doc = load_yaml(path)
     problems: list[Problem] = list(doc.problems)
     data = doc.data

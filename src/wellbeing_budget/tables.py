@@ -46,6 +46,7 @@ import pydantic
 from .errors import PathElement, Problem, ValidationError, WellbeingBudgetError
 from .proposal import Origin, Proposal, ProposalSet
 from .validation import pydantic_problems, sort_problems
+from .yamlio import paused_gc
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -88,18 +89,32 @@ class _Table:
         self.name = name
         self.in_file = in_file
         self.columns = [str(c).strip() for c in frame.columns]
-        self.rows: list[dict[str, Any]] = []
-        for record in frame.itertuples(index=False, name=None):
-            row = {}
-            for column, value in zip(self.columns, record, strict=True):
+        # Column by column: empty cells (NaN, None, blank text) are dropped, text is stripped
+        # and cells of list and number columns are converted, each in one pass.
+        cleaned: list[list[Any]] = []
+        for position, column in enumerate(self.columns):
+            values = frame.iloc[:, position].tolist()
+            convert = column in _LISTS or column in _NUMBERS
+            out = []
+            for value in values:
                 if value is None or (isinstance(value, float) and math.isnan(value)):
+                    out.append(None)
                     continue
                 if isinstance(value, str):
                     value = value.strip()
                     if not value:
+                        out.append(None)
                         continue
-                row[column] = value
-            self.rows.append(row)
+                out.append(_cell(value, column) if convert else value)
+            cleaned.append(out)
+        self.rows: list[dict[str, Any]] = (
+            [
+                {c: v for c, v in zip(self.columns, record, strict=True) if v is not None}
+                for record in zip(*cleaned, strict=True)
+            ]
+            if cleaned
+            else [{} for _ in range(len(frame))]
+        )
 
     def problem(self, row: int, column: str | None, message: str) -> Problem:
         path: tuple[PathElement, ...] = ("rows", row) if column is None else ("rows", row, column)
@@ -157,6 +172,14 @@ def load_proposal_tables(
 
     An Excel workbook holds both, as sheets named ``impacts`` and ``costs``.
     """
+    with paused_gc():
+        return _load_tables(impacts, costs)
+
+
+def _load_tables(
+    impacts: str | os.PathLike[str] | pd.DataFrame,
+    costs: str | os.PathLike[str] | pd.DataFrame | None,
+) -> ProposalSet:
     impact_table = _read(impacts, "impacts")
     cost_table: _Table | None = None
     if costs is not None:
@@ -278,11 +301,11 @@ def _assemble(
     data: dict[str, Any] = {"id": proposal_id}
     for column in PROPOSAL_COLUMNS[1:]:
         if column in first:
-            data[column] = _cell(first[column], column)
+            data[column] = first[column]
     for i in rows[1:]:
         for column in PROPOSAL_COLUMNS[1:]:
             value = impacts.rows[i].get(column)
-            if value is not None and column in first and _cell(value, column) != data[column]:
+            if value is not None and column in first and value != data[column]:
                 problems.append(
                     impacts.problem(
                         i,
@@ -294,8 +317,8 @@ def _assemble(
     impact_list = []
     for i in rows:
         row = impacts.rows[i]
-        impact: dict[str, Any] = {k: _cell(row[k], k) for k in _IMPACT_KEYS if k in row}
-        timing = {k: _cell(row[k], k) for k in _TIMING_KEYS if k in row}
+        impact: dict[str, Any] = {k: row[k] for k in _IMPACT_KEYS if k in row}
+        timing = {k: row[k] for k in _TIMING_KEYS if k in row}
         impact["timing"] = timing
         impact_list.append(impact)
     data["impacts"] = impact_list
@@ -307,9 +330,7 @@ def _assemble(
         for i in costs:
             row = cost_table.rows[i]
             kind = str(row.get("kind", "cost"))
-            line: dict[str, Any] = {
-                k: _cell(row[k], k) for k in ("year", "amount", "note") if k in row
-            }
+            line: dict[str, Any] = {k: row[k] for k in ("year", "amount", "note") if k in row}
             if kind == "cost":
                 cost_lines.append(line)
                 cost_index.append(i)

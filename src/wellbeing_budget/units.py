@@ -156,6 +156,7 @@ def conversion_factor(from_unit: str, to_unit: str) -> float:
     return float(factor)
 
 
+@lru_cache(maxsize=4096)
 def currency_of(unit: str) -> str | None:
     """The currency code a money unit is in (``million NZD`` -> ``NZD``), else ``None``."""
     dims = parse_unit(unit).dimensionality
@@ -233,21 +234,26 @@ def parse_quantity(value: object) -> Quantity:
     """
     if isinstance(value, bool):
         raise UnitError(f"expected a quantity such as '0.5 year', got {value!r}")
+    if isinstance(value, str):
+        return _parse_text(value)
     if isinstance(value, int | float):
-        magnitude = float(value)
-        unit = ""
-    elif isinstance(value, str):
-        match = _QUANTITY_RE.match(value)
-        if match is None:
-            raise UnitError(
-                f"expected a number followed by a unit (e.g. '0.5 year'), got {value!r}"
-            )
-        magnitude = float(match.group(1).replace("_", ""))
-        unit = match.group(2)
-        if unit:
-            _check_unit_text(unit)
-    else:
-        raise UnitError(f"expected a quantity such as '0.5 year', got {type(value).__name__}")
+        if not math.isfinite(value):
+            raise UnitError(f"quantity must be finite, got {value!r}")
+        return Quantity(float(value), "")
+    raise UnitError(f"expected a quantity such as '0.5 year', got {type(value).__name__}")
+
+
+@lru_cache(maxsize=65536)
+def _parse_text(value: str) -> Quantity:
+    # Quantities are immutable, so the same text (a bulk file repeats "10 years" thousands of
+    # times) is parsed once and shared.
+    match = _QUANTITY_RE.match(value)
+    if match is None:
+        raise UnitError(f"expected a number followed by a unit (e.g. '0.5 year'), got {value!r}")
+    magnitude = float(match.group(1).replace("_", ""))
+    unit = match.group(2)
+    if unit:
+        _check_unit_text(unit)
     if not math.isfinite(magnitude):
         raise UnitError(f"quantity must be finite, got {value!r}")
     return Quantity(magnitude, unit)
