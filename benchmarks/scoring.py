@@ -54,7 +54,9 @@ def generate(n_proposals: int, framework: wb.Framework) -> tuple[pd.DataFrame, p
             "title": np.where(first, [f"Proposal {i}" for i in proposal], None),
             "lead_agency": np.where(first, [agencies[i % 20] for i in proposal], None),
             "indicator": [indicators[k].id for k in pick],
-            "change": [f"{v:.4g} {units[k]}" for v, k in zip(rng.normal(0, 1, n), pick)],
+            "change": [
+                f"{v:.4g} {units[k]}" for v, k in zip(rng.normal(0, 1, n), pick, strict=True)
+            ],
             "people": np.where(rng.random(n) < 0.5, rng.integers(100, 100_000, n), None),
             "group": rng.choice(["all", "children", "maori", "pacific", "young_people"], n),
             "start": framework.price_year + rng.integers(0, 10, n),
@@ -121,8 +123,10 @@ def main() -> None:
     framework = wb.load_framework("nz-lsf-2021")
     impacts, costs = generate(args.proposals, framework)
     n_impacts = len(impacts)
-    print(f"{args.proposals:,} proposals, {n_impacts:,} impacts, "
-          f"{framework.generations.assessment_years}-year horizon, framework {framework.id}")  # fmt: skip
+    print(
+        f"{args.proposals:,} proposals, {n_impacts:,} impacts, "
+        f"{framework.generations.assessment_years}-year horizon, framework {framework.id}"
+    )
 
     t_frame, bids = best(lambda: wb.load_proposals(impacts, costs), args.repeat)
     t_compile, compiled = best(lambda: compile_budget(framework, bids), args.repeat)

@@ -95,7 +95,7 @@ class _Table:
         for position, column in enumerate(self.columns):
             values = frame.iloc[:, position].tolist()
             convert = column in _LISTS or column in _NUMBERS
-            out = []
+            out: list[Any] = []
             for value in values:
                 if value is None or (isinstance(value, float) and math.isnan(value)):
                     out.append(None)
