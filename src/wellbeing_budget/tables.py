@@ -35,6 +35,7 @@ name: ``impacts.csv:5:9: rows[3].change: ...``.
 
 from __future__ import annotations
 
+import importlib.util
 import math
 import os
 from collections.abc import Callable
@@ -136,12 +137,10 @@ def _read(source: str | os.PathLike[str] | pd.DataFrame, sheet: str) -> _Table:
             frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
             return _Table(frame, str(path), in_file=True)
         if suffix in (".xlsx", ".xlsm"):
-            try:
-                import openpyxl  # noqa: F401
-            except ImportError:
+            if importlib.util.find_spec("openpyxl") is None:
                 raise WellbeingBudgetError(
                     "reading Excel needs openpyxl: pip install 'wellbeing-budget[excel]'"
-                ) from None
+                )
             sheets = pd.read_excel(path, sheet_name=None, dtype=object)
             by_name = {name.strip().lower(): name for name in sheets}
             if sheet not in by_name:
