@@ -75,7 +75,8 @@ def test_builtins_load_and_list() -> None:
     for framework_id in ids:
         framework = wb.load_framework(framework_id)
         assert framework.id == framework_id
-        assert set(framework.pillars) == set(wb.Pillar)
+    for framework_id in ("default", "nz-lsf-2021", "nz-wellbeing-budget-2019"):
+        assert set(wb.load_framework(framework_id).pillars) == set(wb.Pillar)
 
 
 def test_unknown_builtin_suggests_close_id() -> None:

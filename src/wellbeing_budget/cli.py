@@ -185,17 +185,51 @@ def _cmd_validate(args: argparse.Namespace, out: TextIO) -> int:
 # -- score -------------------------------------------------------------------------------------
 
 
-def _score(args: argparse.Namespace) -> Scorecard:
+class Progress:
+    """A one-line progress bar on a terminal; silent when output goes to a pipe or file."""
+
+    def __init__(self, stream: TextIO | None = None, width: int = 30) -> None:
+        self.stream = stream if stream is not None else sys.stderr
+        self.active = bool(getattr(self.stream, "isatty", lambda: False)())
+        self.width = width
+
+    def stage(self, label: str, done: int = 0, total: int = 0) -> None:
+        """Show ``label``, with a bar when ``total`` is known."""
+        if not self.active:
+            return
+        if total:
+            filled = round(self.width * done / total)
+            bar = f" [{'#' * filled}{'.' * (self.width - filled)}] {done:,}/{total:,}"
+        else:
+            bar = ""
+        self.stream.write(f"\r\033[K{label}{bar}")
+        self.stream.flush()
+
+    def done(self) -> None:
+        """Clear the line."""
+        if self.active:
+            self.stream.write("\r\033[K")
+            self.stream.flush()
+
+
+def _score(args: argparse.Namespace, progress: Progress | None = None) -> Scorecard:
+    bar = progress or Progress()
+    bar.stage("reading framework")
     framework = load_framework(args.framework)
+    bar.stage("reading proposals")
     proposals = load_proposals(args.proposals, args.costs)
-    return score(
-        framework,
-        proposals,
-        base_year=args.base_year,
-        wellbeing_discount=args.wellbeing_discount,
-        money_discount=args.money_discount,
-        future_weight=args.future_weight,
-    )
+    try:
+        return score(
+            framework,
+            proposals,
+            base_year=args.base_year,
+            wellbeing_discount=args.wellbeing_discount,
+            money_discount=args.money_discount,
+            future_weight=args.future_weight,
+            progress=lambda done, total: bar.stage("checking and scoring", done, total),
+        )
+    finally:
+        bar.done()
 
 
 def _summary_table(card: Scorecard, sort_by: str) -> tuple[list[list[str]], list[str]]:
@@ -203,8 +237,14 @@ def _summary_table(card: Scorecard, sort_by: str) -> tuple[list[list[str]], list
     header = ["rank", "proposal", "current", "future"]
     if card.future_weight is not None:
         header.append("combined")
-    header += [f"net cost NPV (m {card.currency})", "EY/m current", "EY/m future",
-               "agencies", "pillars", "domains"]  # fmt: skip
+    header += [
+        f"net cost NPV (m {card.currency})",
+        "EY/m current",
+        "EY/m future",
+        "agencies",
+        "pillars",
+        "domains",
+    ]
     rows = []
     for rank, (proposal_id, row) in enumerate(summary.iterrows(), start=1):
         cells = [str(rank), str(proposal_id), _figure(row.current_total), _figure(row.future_total)]
@@ -257,6 +297,54 @@ def _cmd_score(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+# -- dashboard and demo ----------------------------------------------------------------------
+
+
+def _cmd_dashboard(args: argparse.Namespace, out: TextIO) -> int:
+    progress = Progress()
+    card = _score(args, progress)
+    progress.stage("writing the report")
+    card.to_html(args.output, title=args.title)
+    progress.done()
+    out.write(f"wrote {args.output} ({len(card)} proposals under {card.framework.id})\n")
+    return 0
+
+
+def _cmd_demo(args: argparse.Namespace, out: TextIO) -> int:
+    example = _example_path()
+    settings = argparse.Namespace(
+        proposals=str(example),
+        framework="nz-wellbeing-budget-2019",
+        costs=None,
+        base_year=None,
+        wellbeing_discount=None,
+        money_discount=None,
+        future_weight=None,
+    )
+    card = _score(settings)
+    rows, header = _summary_table(card, "current_total")
+    out.write(
+        f"{len(card)} bids of New Zealand's 2019 Wellbeing Budget, scored under "
+        f"{card.framework.name} ({card.framework.id}).\n"
+        "Allocations are from the Budget; impact sizes in the example are illustrative.\n\n"
+    )
+    _print_table(rows, header, out)
+    target = Path(args.output)
+    card.to_html(target)
+    out.write(f"\nThe dashboard report is at {target.resolve()}\n")
+    return 0
+
+
+def _example_path() -> Path:
+    """The bundled NZ example: inside the installed package, or in the source checkout."""
+    from .loading import data_dir
+
+    path = data_dir() / "examples" / "nz-wellbeing-budget-2019" / "proposals.yaml"
+    if not path.is_file():
+        raise WellbeingBudgetError(f"the bundled example is missing ({path})")
+    return path
+
+
 # -- entry point ---------------------------------------------------------------------------
 
 
@@ -288,6 +376,16 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--sort", default="current_total", help="summary column to rank by")
     p.add_argument("-o", "--output", metavar="PATH", help="write to a file instead")
     p.set_defaults(func=_cmd_score)
+
+    p = sub.add_parser("dashboard", help="write the offline HTML report of scored proposals")
+    _scoring_arguments(p)
+    p.add_argument("-o", "--output", metavar="PATH", default="wellbeing-report.html")
+    p.add_argument("--title", help="report title")
+    p.set_defaults(func=_cmd_dashboard)
+
+    p = sub.add_parser("demo", help="score the bundled NZ 2019 example and write its report here")
+    p.add_argument("-o", "--output", metavar="PATH", default="wellbeing-report.html")
+    p.set_defaults(func=_cmd_demo)
     return parser
 
 

@@ -8,7 +8,7 @@ is cached), so compiling is a single pass over the impacts; everything after it 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -147,13 +147,17 @@ def compile_budget(
     base_year: int | None = None,
     wellbeing_discount: DiscountSpec | None = None,
     money_discount: DiscountSpec | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> CompiledBudget:
     """Check proposals against the framework and lay them out as arrays.
 
-    Every problem is reported at once, located where the proposal was written.
+    Every problem is reported at once, located where the proposal was written. ``progress``
+    is called now and then with (proposals done, proposals in all).
     """
     with paused_gc():
-        return _compile(framework, proposals, base_year, wellbeing_discount, money_discount)
+        return _compile(
+            framework, proposals, base_year, wellbeing_discount, money_discount, progress
+        )
 
 
 def _compile(
@@ -162,6 +166,7 @@ def _compile(
     base_year: int | None,
     wellbeing_discount: DiscountSpec | None,
     money_discount: DiscountSpec | None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> CompiledBudget:
     bids = proposals if isinstance(proposals, ProposalSet) else ProposalSet(tuple(proposals))
     base = framework.price_year if base_year is None else base_year
@@ -203,7 +208,10 @@ def _compile(
         name: [] for name in ("c_prop", "c_off", "c_amt", "f_prop", "f_off", "f_amt")
     }
     seen: dict[str, int] = {}
+    total = len(bids)
     for p, proposal in enumerate(bids):
+        if progress is not None and p % 1000 == 0:
+            progress(p, total)
         origin = bids.origin(p)
         if proposal.id in seen:
             problems.append(origin.problem(("id",), f"proposal id {proposal.id!r} is used twice"))

@@ -629,6 +629,22 @@ class Framework(_Model):
         ]
         return pd.DataFrame(rows, columns=columns)
 
+    def status(self, data: Any, **options: Any) -> Any:
+        """Where each indicator stands in the data: latest value, trend and distance to target.
+
+        ``data`` is a tidy table (DataFrame or CSV path) with columns ``jurisdiction``,
+        ``indicator``, ``year``, ``value`` and optionally ``group``. See
+        :func:`wellbeing_budget.monitoring.indicator_status` for the options.
+        """
+        from .monitoring import indicator_status
+
+        return indicator_status(self, data, **options)
+
+    def _repr_html_(self) -> str:
+        from .dashboard.html import framework_html
+
+        return framework_html(self)
+
     def __str__(self) -> str:
         n_ind = sum(len(d.indicators) for d in self.domains)
         return (

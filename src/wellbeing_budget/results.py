@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import math
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -54,6 +54,7 @@ def score(
     money_discount: DiscountSpec | Mapping[str, Any] | str | None = None,
     future_weight: float | None = None,
     evidence_weights: Mapping[str, float] | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Scorecard:
     """Score proposals under a framework.
 
@@ -71,6 +72,7 @@ def score(
             future_weight x future``. Without it the generations are never added up.
         evidence_weights: multiply effects by evidence strength, e.g.
             ``{"high": 1, "medium": 0.75, "low": 0.5}``; all 1 by default.
+        progress: called now and then with (proposals checked, proposals in all).
     """
     if future_weight is not None and not (math.isfinite(future_weight) and future_weight >= 0):
         raise WellbeingBudgetError(f"future_weight must be a number >= 0, got {future_weight!r}")
@@ -86,6 +88,7 @@ def score(
         base_year=base_year,
         wellbeing_discount=_spec(wellbeing_discount),
         money_discount=_spec(money_discount),
+        progress=progress,
     )
     return Scorecard(compiled, run_engine(compiled, evidence_weights), future_weight)
 
@@ -370,6 +373,66 @@ class Scorecard:
         )
         return Explanation(proposal, impacts, pd.DataFrame(money_rows), totals, notes)
 
+    def impacts_frame(self) -> pd.DataFrame:
+        """One row per impact of every proposal, with the steps of :meth:`explain`."""
+        c, r = self.compiled, self.result
+        by_id = {i.id: i for i in self.framework.indicators}
+        ids = np.array([p.id for p in self.proposals], dtype=object)
+        indicator_ids = np.array(c.indicator_ids, dtype=object)[c.impact_indicator]
+        return pd.DataFrame(
+            {
+                "proposal": ids[c.impact_proposal],
+                "impact": c.impact_index,
+                "indicator": indicator_ids,
+                "unit": [by_id[i].unit for i in indicator_ids],
+                "group": np.array(c.groups, dtype=object)[c.impact_group]
+                if c.groups
+                else np.array([], dtype=object),
+                "evidence": np.array(EVIDENCE_LEVELS, dtype=object)[c.impact_evidence],
+                "change": c.impact_change,
+                "reach": c.impact_reach,
+                "sign": c.impact_sign,
+                "scale": c.impact_scale,
+                "standard_effect": c.impact_effect,
+                "effect_years_current": r.current,
+                "effect_years_future": r.future,
+                "weight": r.weight,
+                "weighted_current": r.current * r.weight,
+                "weighted_future": r.future * r.weight,
+            }
+        )
+
+    # -- views (rendered by wellbeing_budget.dashboard, imported when used) --------------------
+
+    def _repr_html_(self) -> str:
+        from .dashboard.html import scorecard_html
+
+        return scorecard_html(self)
+
+    def style(self) -> Any:
+        """The ranked summary as a pandas ``Styler``, colour-scaled around zero."""
+        from .dashboard.html import scorecard_style
+
+        return scorecard_style(self)
+
+    @property
+    def plot(self) -> Any:
+        """Plots: ``.pillars()``, ``.generations()``, ``.heatmap()``, ``.frontier()``,
+        ``.groups()`` (matplotlib)."""
+        from .dashboard.plots import ScorecardPlots
+
+        return ScorecardPlots(self)
+
+    def to_html(self, path: str | os.PathLike[str] | None = None, title: str | None = None) -> str:
+        """The offline HTML report (one self-contained file); written atomically to ``path``
+        if given. Returns the HTML."""
+        from .dashboard.report import render_report
+
+        text = render_report(self, title)
+        if path is not None:
+            write_text_atomic(path, text)
+        return text
+
     # -- exports -----------------------------------------------------------------------------
 
     def to_csv(self, path: str | os.PathLike[str] | None = None) -> str:
@@ -378,6 +441,13 @@ class Scorecard:
         if path is not None:
             write_text_atomic(path, text)
         return text
+
+    def to_excel(self, path: str | os.PathLike[str]) -> None:
+        """An Excel workbook, one sheet per view (summary, tidy, groups, impacts,
+        assumptions), units in the column headers; written atomically."""
+        from .dashboard.exports import write_excel
+
+        write_excel(self, path)
 
     def to_json(self, path: str | os.PathLike[str] | None = None) -> str:
         """The scorecard as JSON (schema ``wellbeing-budget/scorecard/1``, see docs)."""
