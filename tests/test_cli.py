@@ -174,3 +174,42 @@ def test_validate_knows_proposals_and_schedules() -> None:
     status, text = run("validate", str(EXAMPLE), str(ROOT / "frameworks" / "discounting"))
     assert status == 0, text
     assert "(proposals)" in text and "(discount schedule)" in text
+
+
+def test_dashboard_writes_one_self_contained_file(tmp_path: Path) -> None:
+    target = tmp_path / "report.html"
+    status, text = run(
+        "dashboard", str(EXAMPLE), "--framework", "nz-wellbeing-budget-2019", "-o", str(target)
+    )
+    assert status == 0 and "wrote" in text
+    html = target.read_text(encoding="utf-8")
+    assert html.startswith("<!DOCTYPE html>") and "<script" not in html
+
+
+def test_demo_prints_the_ranking_and_says_where_the_report_is(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    status, text = run("demo")
+    assert status == 0
+    assert "14 bids of New Zealand's 2019 Wellbeing Budget" in text
+    assert "illustrative" in text
+    assert f"The dashboard report is at {tmp_path / 'wellbeing-report.html'}" in text
+    assert (tmp_path / "wellbeing-report.html").is_file()
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_shows_on_a_terminal_and_not_on_a_pipe() -> None:
+    from wellbeing_budget.cli import Progress
+
+    terminal, pipe = _Terminal(), io.StringIO()
+    for stream in (terminal, pipe):
+        bar = Progress(stream)
+        bar.stage("checking", 500, 1000)
+        bar.done()
+    assert "[###############" in terminal.getvalue() and "500/1,000" in terminal.getvalue()
+    assert pipe.getvalue() == ""

@@ -36,6 +36,7 @@ def test_page_code_runs(
 ) -> None:
     monkeypatch.chdir(tmp_path)
     (tmp_path / "examples").symlink_to(ROOT / "examples")
+    (tmp_path / "tests").symlink_to(ROOT / "tests")
     namespace: dict[str, object] = {}
     for language, body in blocks(page):
         first = body.splitlines()[0] if body else ""

@@ -31,6 +31,7 @@ from .framework import (
     Source,
 )
 from .loading import (
+    example_path,
     list_discount_schedules,
     list_frameworks,
     load_catalogue,
@@ -70,6 +71,7 @@ __all__ = [
     "WellbeingBudgetError",
     "YAMLError",
     "__version__",
+    "example_path",
     "list_discount_schedules",
     "list_frameworks",
     "load_catalogue",

@@ -337,12 +337,9 @@ def _cmd_demo(args: argparse.Namespace, out: TextIO) -> int:
 
 def _example_path() -> Path:
     """The bundled NZ example: inside the installed package, or in the source checkout."""
-    from .loading import data_dir
+    from .loading import example_path
 
-    path = data_dir() / "examples" / "nz-wellbeing-budget-2019" / "proposals.yaml"
-    if not path.is_file():
-        raise WellbeingBudgetError(f"the bundled example is missing ({path})")
-    return path
+    return example_path("nz-wellbeing-budget-2019", "proposals.yaml")
 
 
 # -- entry point ---------------------------------------------------------------------------

@@ -46,6 +46,7 @@ if TYPE_CHECKING:
 __all__ = [
     "builtin_catalogue",
     "data_dir",
+    "example_path",
     "framework_path",
     "list_discount_schedules",
     "list_frameworks",
@@ -71,6 +72,18 @@ def data_dir() -> Path:
     raise WellbeingBudgetError(  # pragma: no cover - only a broken install gets here
         f"the built-in frameworks are missing: looked in {packaged} and {checkout}"
     )
+
+
+def example_path(*parts: str) -> Path:
+    """A file of the bundled examples, wherever the package is installed.
+
+    >>> example_path("nz-wellbeing-budget-2019", "proposals.yaml").name
+    'proposals.yaml'
+    """
+    path = data_dir().joinpath("examples", *parts)
+    if not path.exists():
+        raise WellbeingBudgetError(f"no bundled example file {'/'.join(parts)!r} ({path})")
+    return path
 
 
 def _frameworks_dir() -> Path:
