@@ -78,3 +78,13 @@ def test_wheel_installs_and_loads_builtin_framework_outside_the_checkout(tmp_pat
     assert Path(data).is_relative_to(env_dir) and Path(data).name == "_data"
     assert framework.startswith("Living Standards Framework 2021")
     assert int(count) >= 3
+    # The main job works from the wheel too: the demo finds the bundled example.
+    demo = subprocess.run(
+        [str(python), "-m", "wellbeing_budget.cli", "demo"],
+        cwd=elsewhere,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "The dashboard report is at" in demo.stdout
+    assert (elsewhere / "wellbeing-report.html").is_file()
