@@ -43,6 +43,8 @@ __all__ = [
     "Domain",
     "Framework",
     "Generations",
+    "Goalposts",
+    "IndexSpec",
     "Indicator",
     "IndicatorCatalogue",
     "IndicatorRef",
@@ -50,6 +52,8 @@ __all__ = [
     "Population",
     "Priority",
     "Source",
+    "StatedCounts",
+    "Target",
 ]
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9_.-]*$"
@@ -75,6 +79,7 @@ class _Model(BaseModel):
         allow_inf_nan=False,
         use_enum_values=False,
         validate_default=False,
+        populate_by_name=True,
     )
 
 
@@ -146,6 +151,15 @@ class Direction(_Model):
         return {"higher_is_better": "▲", "lower_is_better": "▼", "target": "◎"}[self.kind]
 
 
+class Target(_Model):
+    """A level the indicator should reach by a year (a national milestone, say)."""
+
+    value: Quantity
+    year: int | None = Field(default=None, ge=1800, le=2300)
+    note: str | None = None
+    source: Source
+
+
 class Baseline(_Model):
     """The indicator's current level, needed to turn a relative change into an absolute one."""
 
@@ -175,7 +189,9 @@ class Indicator(_Model):
     scale: Quantity
     scale_basis: Literal["cross_country_sd", "minimal_important_difference", "judgement"]
     scale_note: str | None = None
+    direction_basis: Literal["stated", "semantic"] | None = None
     baseline: Baseline | None = None
+    target: Target | None = None
     groups: tuple[Id, ...] = ()
     status: Literal["primary", "secondary", "unconfirmed"] | None = None
     note: str | None = None
@@ -206,7 +222,7 @@ class Indicator(_Model):
 
     @field_validator("direction")
     @classmethod
-    def _target_in_unit(cls, direction: Direction, info: ValidationInfo) -> Direction:
+    def _direction_target_in_unit(cls, direction: Direction, info: ValidationInfo) -> Direction:
         unit = info.data.get("unit")
         if unit is not None and direction.target is not None:
             _in_indicator_unit(direction.target, unit, "target")
@@ -219,6 +235,14 @@ class Indicator(_Model):
         if unit is not None and baseline is not None:
             _in_indicator_unit(baseline.value, unit, "baseline")
         return baseline
+
+    @field_validator("target")
+    @classmethod
+    def _target_in_unit(cls, target: Target | None, info: ValidationInfo) -> Target | None:
+        unit = info.data.get("unit")
+        if unit is not None and target is not None:
+            _in_indicator_unit(target.value, unit, "target")
+        return target
 
     @field_validator("groups")
     @classmethod
@@ -235,8 +259,10 @@ class Indicator(_Model):
 
     @property
     def target_value(self) -> float | None:
-        """The target in the indicator's unit, for a target direction."""
+        """The target in the indicator's unit: a target direction's, else a milestone's."""
         target = self.direction.target
+        if target is None and self.target is not None:
+            target = self.target.value
         return None if target is None else _in_indicator_unit(target, self.unit, "target")
 
 
@@ -454,6 +480,51 @@ class IndicatorCatalogue(_Model):
         return indicators
 
 
+class StatedCounts(_Model):
+    """How many domains and indicators the framework's own source says it has, so coverage
+    (encoded / stated) can be checked and shown."""
+
+    domains: int | None = Field(default=None, ge=1)
+    domain_level: str | None = None
+    indicators: int | None = Field(default=None, ge=1)
+    as_of: str | None = None
+    note: str | None = None
+    source: Source | None = None
+
+
+class Goalposts(_Model):
+    """Fixed minimum and maximum for goalpost normalisation; ``log`` normalises logarithms."""
+
+    min: float
+    max: float
+    log: bool = False
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Goalposts:
+        if not self.max > self.min:
+            raise ValueError(f"goalposts need max > min, got min {self.min}, max {self.max}")
+        if self.log and self.min <= 0:
+            raise ValueError("log goalposts need a positive minimum")
+        return self
+
+
+NormaliseMethod = Literal["minmax", "goalposts", "zscore", "rank", "distance_to_target"]
+AggregateMethod = Literal["arithmetic", "geometric", "harmonic"]
+
+
+class IndexSpec(_Model):
+    """How the framework's published composite index is computed from indicator levels."""
+
+    name: Text
+    normalise: NormaliseMethod
+    goalposts: dict[Id, Goalposts] = Field(default_factory=dict)
+    aggregate_indicators: AggregateMethod = "arithmetic"
+    aggregate_domains: AggregateMethod = "arithmetic"
+    missing: Literal["refuse", "renormalise", "drop"] = "refuse"
+    note: str | None = None
+    source: Source
+
+
 class Priority(_Model):
     """A government priority (a 2019 Wellbeing Budget priority, say) expressed over the
     framework's indicators and the population groups it focuses on."""
@@ -489,6 +560,8 @@ class Framework(_Model):
     domains: Annotated[tuple[Domain, ...], NotEmpty]
     indicators: tuple[Indicator, ...] = ()
     priorities: tuple[Priority, ...] = ()
+    counts: StatedCounts | None = None
+    index_spec: IndexSpec | None = Field(default=None, alias="index")
     note: str | None = None
 
     @field_validator("currency")
@@ -541,6 +614,21 @@ class Framework(_Model):
                     )
         return self
 
+    @model_validator(mode="after")
+    def _index_fits(self) -> Framework:
+        spec = self.index_spec
+        if spec is None:
+            return self
+        used = {ref.id for d in self.domains for ref in d.indicators}
+        for indicator_id in spec.goalposts:
+            if indicator_id not in used:
+                raise ValueError(f"index goalposts name {indicator_id!r}, which no domain measures")
+        if spec.normalise == "goalposts":
+            lacking = sorted(i for i in used if i not in spec.goalposts)
+            if lacking:
+                raise ValueError(f"goalpost normalisation needs goalposts for {lacking}")
+        return self
+
     # -- lookups ------------------------------------------------------------------------
 
     def domain(self, domain_id: str) -> Domain:
@@ -558,6 +646,13 @@ class Framework(_Model):
         raise _lookup_error("indicator", indicator_id, [i.id for i in self.indicators])
 
     @property
+    def coverage(self) -> float | None:
+        """Indicators encoded over the indicators the framework's source states, if stated."""
+        if self.counts is None or self.counts.indicators is None:
+            return None
+        return len(self.indicators) / self.counts.indicators
+
+    @property
     def pillars(self) -> tuple[Pillar, ...]:
         """The pillars this framework's domains cover, in the canonical order."""
         present = {d.pillar for d in self.domains}
@@ -567,7 +662,7 @@ class Framework(_Model):
 
     def to_data(self) -> dict[str, Any]:
         """Plain data in the YAML shape (what :meth:`to_yaml` writes)."""
-        data: dict[str, Any] = self.model_dump(mode="json", exclude_defaults=True)
+        data: dict[str, Any] = self.model_dump(mode="json", exclude_defaults=True, by_alias=True)
         return data
 
     def to_yaml(self, path: str | None = None) -> str:
@@ -628,6 +723,16 @@ class Framework(_Model):
             "source_url",
         ]
         return pd.DataFrame(rows, columns=columns)
+
+    def index(self, data: Any, **options: Any) -> pd.DataFrame:
+        """The framework's composite index of indicator levels in ``data`` (a tidy table:
+        ``jurisdiction``, ``indicator``, ``year``, ``value``): scores and ranks per
+        jurisdiction and year, with domain scores and normalised values kept for explanation.
+        See :func:`wellbeing_budget.indices.compute_index` for the options.
+        """
+        from .indices import compute_index
+
+        return compute_index(self, data, **options)
 
     def status(self, data: Any, **options: Any) -> Any:
         """Where each indicator stands in the data: latest value, trend and distance to target.

@@ -261,7 +261,10 @@ def _merge(
 ) -> tuple[dict[str, Any], _Origins]:
     """Parent framework patched by a child's data; remembers where each part was written."""
     origins = _Origins(doc, {})
-    merged: dict[str, Any] = dict(parent)  # top-level fields, parsed objects
+    # top-level fields, parsed objects, under their YAML names
+    merged: dict[str, Any] = {
+        (Framework.model_fields[name].alias or name): value for name, value in parent
+    }
     for key, value in data.items():
         if key in ("domains", "indicators", *_EXTENDS_KEYS):
             continue

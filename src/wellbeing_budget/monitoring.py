@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 
     from .framework import Framework
 
-__all__ = ["IndicatorStatus", "indicator_status"]
+__all__ = ["IndicatorStatus", "indicator_status", "tidy_indicator_data"]
 
 REQUIRED = ("jurisdiction", "indicator", "year", "value")
 OPTIONAL = ("group", "unit")
@@ -109,23 +109,20 @@ def _read(data: Any) -> tuple[pd.DataFrame, str]:
         ) from None
 
 
-def indicator_status(
+def tidy_indicator_data(
     framework: Framework,
     data: pd.DataFrame | str | os.PathLike[str],
     *,
-    window: int = 10,
-    tolerance: float = 0.1,
     unknown: str = "error",
-) -> IndicatorStatus:
-    """The status of each indicator of ``framework`` found in ``data`` (see the module doc).
+) -> pd.DataFrame:
+    """Check indicator data against a framework and return it tidy, in indicators' units:
+    columns ``jurisdiction``, ``group``, ``indicator``, ``year``, ``value``.
 
-    Args:
-        window: years of the trend window, ending at the latest year of each series.
-        tolerance: a change smaller than this many standard effects over the window counts
-            as ``maintaining``.
-        unknown: ``"error"`` (default) refuses indicators the framework lacks, listing them;
-            ``"ignore"`` leaves them out.
+    Every problem is reported at once, by row and column. Values given in another unit (a
+    ``unit`` column) are converted once per unit.
     """
+    if unknown not in ("error", "ignore"):
+        raise ValueError("unknown is 'error' or 'ignore'")
     frame, name = _read(data)
     problems: list[Problem] = []
     missing = [c for c in REQUIRED if c not in frame.columns]
@@ -199,7 +196,29 @@ def indicator_status(
             "value": values * factor,
         }
     )
-    tidy = tidy[tidy["indicator"].isin(by_id) & tidy["value"].notna()]
+    return tidy[tidy["indicator"].isin(by_id) & tidy["value"].notna()].reset_index(drop=True)
+
+
+def indicator_status(
+    framework: Framework,
+    data: pd.DataFrame | str | os.PathLike[str],
+    *,
+    window: int = 10,
+    tolerance: float = 0.1,
+    unknown: str = "error",
+) -> IndicatorStatus:
+    """The status of each indicator of ``framework`` found in ``data`` (see the module doc).
+
+    Args:
+        window: years of the trend window, ending at the latest year of each series.
+        tolerance: a change smaller than this many standard effects over the window counts
+            as ``maintaining``.
+        unknown: ``"error"`` (default) refuses indicators the framework lacks, listing them;
+            ``"ignore"`` leaves them out.
+    """
+    tidy = tidy_indicator_data(framework, data, unknown=unknown)
+    by_id = {i.id: i for i in framework.indicators}
+    domain_of = {ref.id: d for d in framework.domains for ref in d.indicators}
     order = {ref.id: n for n, ref in enumerate(r for d in framework.domains for r in d.indicators)}
     records = []
     series: dict[tuple[str, str], list[tuple[int, float]]] = {}

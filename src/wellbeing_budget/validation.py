@@ -44,6 +44,8 @@ def model_at(root: type[BaseModel], path: Sequence[PathElement]) -> type[BaseMod
         if isinstance(element, int):
             continue
         field = current.model_fields.get(element)
+        if field is None:  # the YAML may use a field's alias ("index" for index_spec)
+            field = next((f for f in current.model_fields.values() if f.alias == element), None)
         if field is None:
             return None
         models = _models_in(field.annotation)
@@ -62,7 +64,7 @@ def _message(error: Any, root: type[BaseModel], loc: tuple[PathElement, ...]) ->
         return f"missing required key {loc[-1]!r}", False
     if kind == "extra_forbidden":
         owner = model_at(root, loc[:-1])
-        allowed = list(owner.model_fields) if owner else []
+        allowed = [f.alias or n for n, f in owner.model_fields.items()] if owner else []
         hint = did_you_mean(str(loc[-1]), allowed)
         if not hint and allowed:
             hint = "; allowed keys: " + ", ".join(allowed)
