@@ -70,7 +70,8 @@ def normalise(
             hi = np.where(log, np.log(high), high)
             scaled = (xt - lo) / (hi - lo)
             scaled = np.where(higher_is_better, scaled, 1.0 - scaled)
-            return np.clip(scaled, 0.0, 1.0)
+            clipped: Array = np.clip(scaled, 0.0, 1.0)
+            return clipped
         if method == "minmax":
             low = np.nanmin(x, axis=0, keepdims=True)
             high = np.nanmax(x, axis=0, keepdims=True)

@@ -136,7 +136,6 @@ def tidy_indicator_data(
         raise ValidationError(problems, summary=f"{name} is not indicator data")
 
     by_id = {i.id: i for i in framework.indicators}
-    domain_of = {ref.id: d for d in framework.domains for ref in d.indicators}
     values = pd.to_numeric(frame["value"], errors="coerce")
     years = pd.to_numeric(frame["year"], errors="coerce")
     for bad in np.flatnonzero(values.isna().to_numpy() & frame["value"].notna().to_numpy()):
