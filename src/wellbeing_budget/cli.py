@@ -48,6 +48,8 @@ def _cmd_frameworks(args: argparse.Namespace, out: TextIO) -> int:
     for framework_id in list_frameworks():
         framework = load_framework(framework_id)
         n_ind = sum(len(d.indicators) for d in framework.domains)
+        stated = framework.counts.indicators if framework.counts is not None else None
+        coverage = f"{n_ind}/{stated} ({n_ind / stated:.0%})" if stated else "-"
         rows.append(
             [
                 framework_id,
@@ -56,9 +58,15 @@ def _cmd_frameworks(args: argparse.Namespace, out: TextIO) -> int:
                 framework.version,
                 str(len(framework.domains)),
                 str(n_ind),
+                coverage,
             ]
         )
-    _print_table(rows, ["id", "name", "jurisdiction", "version", "domains", "indicators"], out)
+    header = ["id", "name", "jurisdiction", "version", "domains", "indicators", "coverage"]
+    _print_table(rows, header, out)
+    out.write(
+        "\ncoverage: indicators encoded / indicators the framework's source states. Where an\n"
+        "official list could not be confirmed, only what is confirmed is encoded.\n"
+    )
     return 0
 
 
