@@ -11,6 +11,7 @@ or your own YAML), and see its domains, pillars and indicators:
 
 from __future__ import annotations
 
+from .crosswalk import Crosswalk, compare_frameworks, list_crosswalks, load_crosswalk
 from .errors import (
     FrameworkNotFoundError,
     Problem,
@@ -46,6 +47,7 @@ from .units import Quantity, ureg
 __version__ = "0.1.0"
 
 __all__ = [
+    "Crosswalk",
     "Direction",
     "DiscountSpec",
     "Domain",
@@ -71,10 +73,13 @@ __all__ = [
     "WellbeingBudgetError",
     "YAMLError",
     "__version__",
+    "compare_frameworks",
     "example_path",
+    "list_crosswalks",
     "list_discount_schedules",
     "list_frameworks",
     "load_catalogue",
+    "load_crosswalk",
     "load_discount_schedule",
     "load_framework",
     "load_proposals",

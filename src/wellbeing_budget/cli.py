@@ -14,7 +14,11 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
+import numpy as np
+import pandas as pd
+
 from . import __version__
+from .crosswalk import load_crosswalk
 from .errors import Problem, ValidationError, WellbeingBudgetError
 from .loading import (
     list_frameworks,
@@ -116,6 +120,8 @@ def _cmd_show(args: argparse.Namespace, out: TextIO) -> int:
 def _kind_of(data: Any) -> str:
     if not isinstance(data, dict):
         return "unknown"
+    if "links" in data and "from" in data:
+        return "crosswalk"
     if "domains" in data or "extends" in data:
         return "framework"
     if "indicators" in data:
@@ -139,6 +145,7 @@ def _validate_file(path: Path) -> tuple[str, list[Problem]]:
         "catalogue": load_catalogue,
         "proposals": load_proposals,
         "discount schedule": load_discount_schedule,
+        "crosswalk": load_crosswalk,
     }
     loader = loaders.get(kind)
     if loader is None:
@@ -305,6 +312,66 @@ def _cmd_score(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+# -- compare ------------------------------------------------------------------------------------
+
+
+def _cmd_compare(args: argparse.Namespace, out: TextIO) -> int:
+    from .crosswalk import reexpress
+
+    if len(args.framework) < 2:
+        raise WellbeingBudgetError("compare needs at least two --framework options")
+    settings = argparse.Namespace(**{**vars(args), "framework": args.framework[0]})
+    card = _score(settings)
+    column = f"{args.generation}_total"
+    totals = {card.framework.id: card.summary()[column]}
+    walks = {}
+    for other in args.framework[1:]:
+        again = reexpress(card, other)
+        totals[again.target.id] = again.summary()[column]
+        walks[again.target.id] = again.crosswalk
+    table = pd.DataFrame(totals)
+    ranks = table.rank(ascending=False, method="min").astype(int)
+    ids = list(table.columns)
+    out.write(
+        f"{len(card)} proposals written for {ids[0]}, ranked by {args.generation}-generation "
+        "effect-years under each framework.\n"
+    )
+    for target, walk in walks.items():
+        how = "the built-in crosswalk" if walk.basis != "pillar" else "the shared pillars"
+        out.write(f"  {target}: re-expressed through {how} ({walk.id})\n")
+    out.write("\n")
+    order = ranks[ids[0]].sort_values(kind="stable").index
+    rows = [
+        [str(pid)]
+        + [f"{int(ranks.at[pid, f]):>3}  ({float(table.at[pid, f]):.4g})" for f in ids]
+        + [str(int(ranks.loc[pid].max() - ranks.loc[pid].min()))]
+        for pid in order
+    ]
+    _print_table(rows, ["proposal", *[f"rank under {f}" for f in ids], "spread"], out)
+    out.write("\nRank agreement (Spearman):\n")
+    for i, a in enumerate(ids):
+        for b in ids[i + 1 :]:
+            rho = _spearman(table[a], table[b])
+            out.write(f"  {a} vs {b}: {rho:.3f}\n")
+    spread = ranks.max(axis=1) - ranks.min(axis=1)
+    moved = spread[spread >= args.min_spread].sort_values(ascending=False, kind="stable")
+    if len(moved):
+        out.write(f"\nWhere they disagree (rank spread of {args.min_spread} or more):\n")
+        for pid in moved.index:
+            places = ", ".join(f"{f}: {int(ranks.at[pid, f])}" for f in ids)
+            out.write(f"  {pid}: {places}\n")
+    else:
+        out.write(f"\nNo proposal's rank differs by {args.min_spread} or more.\n")
+    return 0
+
+
+def _spearman(a: pd.Series, b: pd.Series) -> float:
+    ra, rb = a.rank(), b.rank()
+    if ra.std() == 0 or rb.std() == 0:
+        return float("nan")
+    return float(np.corrcoef(ra, rb)[0, 1])
+
+
 # -- dashboard and demo ----------------------------------------------------------------------
 
 
@@ -381,6 +448,28 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--sort", default="current_total", help="summary column to rank by")
     p.add_argument("-o", "--output", metavar="PATH", help="write to a file instead")
     p.set_defaults(func=_cmd_score)
+
+    p = sub.add_parser(
+        "compare", help="rank proposals under several frameworks and show where they disagree"
+    )
+    p.add_argument("proposals", metavar="PROPOSALS", help="proposals: .yaml, .csv or .xlsx")
+    p.add_argument(
+        "--framework",
+        action="append",
+        required=True,
+        metavar="ID_OR_PATH",
+        help="the proposals' own framework first, then the frameworks to compare with",
+    )
+    p.add_argument("--costs", metavar="PATH", help="costs table for a CSV of impacts")
+    p.add_argument("--generation", choices=["current", "future"], default="current")
+    p.add_argument("--min-spread", type=int, default=2, help="rank spread worth listing")
+    p.set_defaults(
+        func=_cmd_compare,
+        base_year=None,
+        wellbeing_discount=None,
+        money_discount=None,
+        future_weight=None,
+    )
 
     p = sub.add_parser("dashboard", help="write the offline HTML report of scored proposals")
     _scoring_arguments(p)

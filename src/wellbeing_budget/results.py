@@ -402,6 +402,14 @@ class Scorecard:
             }
         )
 
+    def to_framework(self, target: Any, crosswalk: Any = None) -> Any:
+        """The scores re-expressed in another framework's domains, through the built-in
+        crosswalk between the two (or the pillars they share): see
+        :func:`wellbeing_budget.crosswalk.reexpress`."""
+        from .crosswalk import reexpress
+
+        return reexpress(self, target, crosswalk)
+
     # -- views (rendered by wellbeing_budget.dashboard, imported when used) --------------------
 
     def _repr_html_(self) -> str:
