@@ -330,7 +330,9 @@ def _cmd_compare(args: argparse.Namespace, out: TextIO) -> int:
         totals[again.target.id] = again.summary()[column]
         walks[again.target.id] = again.crosswalk
     table = pd.DataFrame(totals)
-    ranks = table.rank(ascending=False, method="min").astype(int)
+    ranked = table.rank(ascending=False, method="min").astype(int)
+    ranks: dict[str, dict[str, int]] = {f: ranked[f].to_dict() for f in ranked.columns}
+    values: dict[str, dict[str, float]] = {f: table[f].to_dict() for f in table.columns}
     ids = list(table.columns)
     out.write(
         f"{len(card)} proposals written for {ids[0]}, ranked by {args.generation}-generation "
@@ -340,11 +342,12 @@ def _cmd_compare(args: argparse.Namespace, out: TextIO) -> int:
         how = "the built-in crosswalk" if walk.basis != "pillar" else "the shared pillars"
         out.write(f"  {target}: re-expressed through {how} ({walk.id})\n")
     out.write("\n")
-    order = ranks[ids[0]].sort_values(kind="stable").index
+    order = ranked[ids[0]].sort_values(kind="stable").index
+    spread = ranked.max(axis=1) - ranked.min(axis=1)
     rows = [
         [str(pid)]
-        + [f"{int(ranks.at[pid, f]):>3}  ({float(table.at[pid, f]):.4g})" for f in ids]
-        + [str(int(ranks.loc[pid].max() - ranks.loc[pid].min()))]
+        + [f"{ranks[f][pid]:>3}  ({values[f][pid]:.4g})" for f in ids]
+        + [str(int(spread[pid]))]
         for pid in order
     ]
     _print_table(rows, ["proposal", *[f"rank under {f}" for f in ids], "spread"], out)
@@ -353,12 +356,11 @@ def _cmd_compare(args: argparse.Namespace, out: TextIO) -> int:
         for b in ids[i + 1 :]:
             rho = _spearman(table[a], table[b])
             out.write(f"  {a} vs {b}: {rho:.3f}\n")
-    spread = ranks.max(axis=1) - ranks.min(axis=1)
     moved = spread[spread >= args.min_spread].sort_values(ascending=False, kind="stable")
     if len(moved):
         out.write(f"\nWhere they disagree (rank spread of {args.min_spread} or more):\n")
         for pid in moved.index:
-            places = ", ".join(f"{f}: {int(ranks.at[pid, f])}" for f in ids)
+            places = ", ".join(f"{f}: {ranks[f][pid]}" for f in ids)
             out.write(f"  {pid}: {places}\n")
     else:
         out.write(f"\nNo proposal's rank differs by {args.min_spread} or more.\n")
