@@ -331,8 +331,14 @@ def _cmd_compare(args: argparse.Namespace, out: TextIO) -> int:
         walks[again.target.id] = again.crosswalk
     table = pd.DataFrame(totals)
     ranked = table.rank(ascending=False, method="min").astype(int)
-    ranks: dict[str, dict[str, int]] = {f: ranked[f].to_dict() for f in ranked.columns}
-    values: dict[str, dict[str, float]] = {f: table[f].to_dict() for f in table.columns}
+    ranks = {
+        str(f): {str(k): int(v) for k, v in zip(ranked.index, ranked[f], strict=True)}
+        for f in ranked.columns
+    }
+    values = {
+        str(f): {str(k): float(v) for k, v in zip(table.index, table[f], strict=True)}
+        for f in table.columns
+    }
     ids = list(table.columns)
     out.write(
         f"{len(card)} proposals written for {ids[0]}, ranked by {args.generation}-generation "
@@ -342,12 +348,12 @@ def _cmd_compare(args: argparse.Namespace, out: TextIO) -> int:
         how = "the built-in crosswalk" if walk.basis != "pillar" else "the shared pillars"
         out.write(f"  {target}: re-expressed through {how} ({walk.id})\n")
     out.write("\n")
-    order = ranked[ids[0]].sort_values(kind="stable").index
+    order = [str(p) for p in ranked[ids[0]].sort_values(kind="stable").index]
     spread = ranked.max(axis=1) - ranked.min(axis=1)
     rows = [
         [str(pid)]
         + [f"{ranks[f][pid]:>3}  ({values[f][pid]:.4g})" for f in ids]
-        + [str(int(spread[pid]))]
+        + [str(max(ranks[f][pid] for f in ids) - min(ranks[f][pid] for f in ids))]
         for pid in order
     ]
     _print_table(rows, ["proposal", *[f"rank under {f}" for f in ids], "spread"], out)
@@ -359,7 +365,7 @@ def _cmd_compare(args: argparse.Namespace, out: TextIO) -> int:
     moved = spread[spread >= args.min_spread].sort_values(ascending=False, kind="stable")
     if len(moved):
         out.write(f"\nWhere they disagree (rank spread of {args.min_spread} or more):\n")
-        for pid in moved.index:
+        for pid in map(str, moved.index):
             places = ", ".join(f"{f}: {ranks[f][pid]}" for f in ids)
             out.write(f"  {pid}: {places}\n")
     else:
