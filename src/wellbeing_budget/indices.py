@@ -25,6 +25,7 @@ and year are left out, and listed in the result's ``attrs["dropped"]``).
 from __future__ import annotations
 
 import os
+import warnings
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -59,6 +60,20 @@ def normalise(
     Statistics (min, max, mean, rank) are taken across units, for each year and indicator.
     """
     x = np.asarray(values, dtype=np.float64)
+    with warnings.catch_warnings():
+        # An indicator with no data in a year gives all-NaN slices: they stay missing.
+        warnings.simplefilter("ignore", RuntimeWarning)
+        scaled = _normalise(x, method, higher_is_better, goalposts, targets)
+    return np.where(np.isnan(x), np.nan, scaled)
+
+
+def _normalise(
+    x: Array,
+    method: NormaliseMethod,
+    higher_is_better: NDArray[np.bool_],
+    goalposts: tuple[Array, Array, NDArray[np.bool_]] | None,
+    targets: Array | None,
+) -> Array:
     sign = np.where(higher_is_better, 1.0, -1.0)
     with np.errstate(invalid="ignore", divide="ignore", all="ignore"):
         if method == "goalposts":

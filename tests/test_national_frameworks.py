@@ -1,0 +1,85 @@
+"""The built-in national frameworks agree with the counts their sources state."""
+
+from __future__ import annotations
+
+import pytest
+
+import wellbeing_budget as wb
+from .test_cli import run
+
+NATIONAL = [
+    "oecd-hows-life",
+    "oecd-better-life-index",
+    "wales-wellbeing-future-generations",
+    "scotland-npf",
+    "australia-measuring-what-matters",
+    "canada-quality-of-life",
+    "uk-ons-national-wellbeing",
+    "undp-hdi",
+    "nz-lsf-2021",
+    "nz-wellbeing-budget-2019",
+]
+
+# What each source states, checked against the YAML's own `counts` (sources in the YAML).
+STATED = {
+    "oecd-hows-life": (15, 80),
+    "oecd-better-life-index": (11, 24),
+    "wales-wellbeing-future-generations": (7, 50),
+    "scotland-npf": (11, 81),
+    "australia-measuring-what-matters": (5, 50),
+    "canada-quality-of-life": (5, 91),
+    "uk-ons-national-wellbeing": (10, 60),
+    "undp-hdi": (3, 4),
+    "nz-lsf-2021": (12, None),
+}
+
+
+def test_at_least_the_ten_frameworks_are_built_in() -> None:
+    assert set(NATIONAL) <= set(wb.list_frameworks())
+
+
+@pytest.mark.parametrize("framework_id", sorted(STATED))
+def test_counts_match_the_source(framework_id: str) -> None:
+    framework = wb.load_framework(framework_id)
+    counts = framework.counts
+    assert counts is not None and counts.source is not None
+    domains, indicators = STATED[framework_id]
+    assert (counts.domains, counts.indicators) == (domains, indicators)
+    level = counts.domain_level
+    encoded_domains = [d for d in framework.domains if level is None or d.level == level]
+    assert len(encoded_domains) == counts.domains
+    if counts.indicators is not None:
+        assert len(framework.indicators) <= counts.indicators
+        assert framework.coverage == pytest.approx(len(framework.indicators) / indicators)
+
+
+def test_complete_frameworks_encode_every_stated_indicator() -> None:
+    for framework_id in ("oecd-better-life-index", "undp-hdi"):
+        assert wb.load_framework(framework_id).coverage == 1.0
+
+
+@pytest.mark.parametrize("framework_id", NATIONAL)
+def test_every_domain_is_in_a_pillar_and_every_indicator_has_a_status(framework_id: str) -> None:
+    framework = wb.load_framework(framework_id)
+    for domain in framework.domains:
+        assert domain.pillar in wb.Pillar
+        if not domain.indicators:
+            assert domain.note, f"{domain.id}: say why no indicator is encoded"
+    for indicator in framework.indicators:
+        assert indicator.status in {"primary", "secondary", "unconfirmed"}
+
+
+def test_frameworks_command_shows_coverage() -> None:
+    status, text = run("frameworks")
+    assert status == 0
+    assert "15/50 (30%)" in text  # Wales
+    assert "24/24 (100%)" in text  # Better Life Index
+    assert "coverage" in text
+
+
+def test_validate_all_built_in_yaml_is_clean() -> None:
+    from .conftest import ROOT
+
+    status, text = run("validate", str(ROOT / "frameworks"), str(ROOT / "indicators"))
+    assert status == 0, text
+    assert "(crosswalk)" in text
