@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 import wellbeing_budget as wb
+
 from .test_cli import run
 
 NATIONAL = [
