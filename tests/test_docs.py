@@ -67,3 +67,15 @@ def run_console(body: str, folder: Path) -> None:
         assert status == 0, out.getvalue()
         if expected:
             assert out.getvalue().splitlines() == expected
+
+
+def test_frameworks_page_is_generated_from_the_yaml() -> None:
+    import importlib.util
+
+    script = ROOT / "docs" / "scripts" / "generate_frameworks_page.py"
+    spec = importlib.util.spec_from_file_location("generate_frameworks_page", script)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    committed = (ROOT / "docs" / "frameworks.md").read_text(encoding="utf-8")
+    assert committed == module.render(), "run: python docs/scripts/generate_frameworks_page.py"
