@@ -10,9 +10,7 @@ report, and prints the size of the file. Figures are printed, never asserted.
 from __future__ import annotations
 
 import argparse
-import gc
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -22,16 +20,6 @@ from scoring import generate
 import wellbeing_budget as wb
 from wellbeing_budget.dashboard.html import scorecard_html
 from wellbeing_budget.dashboard.report import _figures
-
-
-def best(fn, repeat: int) -> tuple[float, object]:  # type: ignore[no-untyped-def]
-    times, result = [], None
-    for _ in range(repeat):
-        gc.collect()
-        start = time.perf_counter()
-        result = fn()
-        times.append(time.perf_counter() - start)
-    return min(times), result
 
 
 def main() -> None:

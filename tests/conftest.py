@@ -23,3 +23,30 @@ def write_yaml(tmp_path: Path) -> Callable[[str, str], Path]:
         return path
 
     return write
+
+
+def hdi_series() -> pd.DataFrame:
+    """HDI components for NZ, DK, AU, UK and CA, 1990-2022, as indicator data keyed by the
+    UNDP's own column names. Source: UNDP HDR 2023/24 complete time series
+    (tests/data/README.md)."""
+    import pandas as pd
+
+    raw = pd.read_csv(DATA / "hdi-components-1990-2022.csv")
+    return raw.rename(columns={"country": "jurisdiction"})[
+        ["jurisdiction", "indicator", "year", "value"]
+    ]
+
+
+def hdi_sample() -> pd.DataFrame:
+    """The 2022 HDI components of 15 countries, long, keyed by the UNDP's column names."""
+    import pandas as pd
+
+    wide = pd.read_csv(DATA / "hdi-2022-sample.csv")
+    codes = [
+        "life_expectancy_years",
+        "expected_schooling_years",
+        "mean_schooling_years",
+        "gni_per_capita_ppp2017_usd",
+    ]
+    long = wide.melt(id_vars=["country", "year"], value_vars=codes, var_name="indicator")
+    return long.rename(columns={"country": "jurisdiction"})

@@ -7,29 +7,13 @@ import pytest
 
 import wellbeing_budget as wb
 
-from .conftest import DATA
+from .conftest import DATA, hdi_series
 
 HDI = wb.load_framework("undp-hdi")
-NAMES = {
-    "life_expectancy_years": "undp.life-expectancy",
-    "expected_schooling_years": "undp.expected-schooling",
-    "mean_schooling_years": "undp.mean-schooling",
-    "gni_per_capita_ppp2017_usd": "undp.gni-per-capita",
-}
 
 
 def hdi_data() -> pd.DataFrame:
-    """HDI components for NZ, DK, AU, UK and CA. Source: UNDP HDR 2023/24 complete time
-    series (tests/data/README.md)."""
-    raw = pd.read_csv(DATA / "hdi-components-1990-2022.csv")
-    return pd.DataFrame(
-        {
-            "jurisdiction": raw.country,
-            "indicator": raw.indicator.map(NAMES),
-            "year": raw.year,
-            "value": raw.value,
-        }
-    )
+    return hdi_series()
 
 
 def test_status_of_real_series() -> None:

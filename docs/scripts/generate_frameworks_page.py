@@ -40,21 +40,33 @@ def render() -> str:
     ]
     for f in frameworks:
         stated = f.counts.indicators if f.counts else None
-        coverage = f"{len(f.indicators)}/{stated} ({len(f.indicators) / stated:.0%})" if stated else "–"
-        source = f"[{_cell(f.source.title)}]({f.source.url})" if f.source.url else _cell(f.source.title)
+        coverage = (
+            f"{len(f.indicators)}/{stated} ({len(f.indicators) / stated:.0%})" if stated else "–"
+        )
+        source = (
+            f"[{_cell(f.source.title)}]({f.source.url})" if f.source.url else _cell(f.source.title)
+        )
         lines.append(
             f"| `{f.id}` — {_cell(f.name)} | {_cell(f.jurisdiction)} | {_cell(f.version)} | "
             f"{len(f.domains)} | {len(f.indicators)} | {coverage} | {source} |"
         )
-    lines += ["", "## Domains by pillar", "",
-              "| framework | " + " | ".join(p.replace("_", " ") for p in PILLARS) + " |",
-              "|---|" + "---|" * len(PILLARS)]
+    lines += [
+        "",
+        "## Domains by pillar",
+        "",
+        "| framework | " + " | ".join(p.replace("_", " ") for p in PILLARS) + " |",
+        "|---|" + "---|" * len(PILLARS),
+    ]
     for f in frameworks:
         counts = [sum(1 for d in f.domains if d.pillar.value == p) for p in PILLARS]
         lines.append(f"| `{f.id}` | " + " | ".join(str(c) if c else "–" for c in counts) + " |")
-    lines += ["", "## Crosswalks", "",
-              "| crosswalk | from | to | basis | links | unmapped |",
-              "|---|---|---|---|---|---|"]
+    lines += [
+        "",
+        "## Crosswalks",
+        "",
+        "| crosswalk | from | to | basis | links | unmapped |",
+        "|---|---|---|---|---|---|",
+    ]
     for name in wb.list_crosswalks():
         c = wb.load_crosswalk(name)
         unmapped = ", ".join(u.domain for u in (*c.unmapped_from, *c.unmapped_to)) or "–"

@@ -193,6 +193,7 @@ class Indicator(_Model):
     baseline: Baseline | None = None
     target: Target | None = None
     groups: tuple[Id, ...] = ()
+    codes: tuple[Text, ...] = ()
     status: Literal["primary", "secondary", "unconfirmed"] | None = None
     note: str | None = None
     source: Source

@@ -154,7 +154,11 @@ def tidy_indicator_data(
                 name,
             )
         )
+    # Data may name indicators by the publisher's codes (OECD.Stat, UNDP columns).
+    codes = {code: i.id for i in framework.indicators for code in i.codes}
     indicators = frame["indicator"].astype(str)
+    if codes:
+        indicators = indicators.map(codes).fillna(indicators)
     strange = sorted(set(indicators) - set(by_id))
     if strange and unknown == "error":
         for indicator in strange:
