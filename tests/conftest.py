@@ -6,6 +6,7 @@ import textwrap
 from collections.abc import Callable
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -29,8 +30,6 @@ def hdi_series() -> pd.DataFrame:
     """HDI components for NZ, DK, AU, UK and CA, 1990-2022, as indicator data keyed by the
     UNDP's own column names. Source: UNDP HDR 2023/24 complete time series
     (tests/data/README.md)."""
-    import pandas as pd
-
     raw = pd.read_csv(DATA / "hdi-components-1990-2022.csv")
     return raw.rename(columns={"country": "jurisdiction"})[
         ["jurisdiction", "indicator", "year", "value"]
@@ -39,8 +38,6 @@ def hdi_series() -> pd.DataFrame:
 
 def hdi_sample() -> pd.DataFrame:
     """The 2022 HDI components of 15 countries, long, keyed by the UNDP's column names."""
-    import pandas as pd
-
     wide = pd.read_csv(DATA / "hdi-2022-sample.csv")
     codes = [
         "life_expectancy_years",
