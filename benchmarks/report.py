@@ -15,7 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from scoring import generate
+from scoring import best, generate
 
 import wellbeing_budget as wb
 from wellbeing_budget.dashboard.html import scorecard_html
