@@ -28,7 +28,7 @@ from pydantic import Field, field_validator
 
 from .errors import Problem, UnknownIdError, ValidationError, WellbeingBudgetError, did_you_mean
 from .framework import ID_PATTERN, NotEmpty, Source, _Model
-from .loading import data_dir, load_framework
+from .loading import _plain_locator, data_dir, load_framework
 from .validation import pydantic_problems, sort_problems
 from .yamlio import load_yaml
 
@@ -197,9 +197,7 @@ def load_crosswalk(id_or_path: str | os.PathLike[str]) -> Crosswalk:
     try:
         crosswalk = Crosswalk.model_validate(doc.data)
     except pydantic.ValidationError as exc:
-        problems += pydantic_problems(
-            exc, Crosswalk, lambda loc, key: doc.problem(loc, "", key=key)
-        )
+        problems += pydantic_problems(exc, Crosswalk, _plain_locator(doc))
     if crosswalk is not None:
         source = load_framework(crosswalk.from_framework)
         target = load_framework(crosswalk.to_framework)

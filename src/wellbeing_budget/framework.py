@@ -229,21 +229,15 @@ class Indicator(_Model):
             _in_indicator_unit(direction.target, unit, "target")
         return direction
 
-    @field_validator("baseline")
+    @field_validator("baseline", "target")
     @classmethod
-    def _baseline_in_unit(cls, baseline: Baseline | None, info: ValidationInfo) -> Baseline | None:
+    def _level_in_unit(
+        cls, level: Baseline | Target | None, info: ValidationInfo
+    ) -> Baseline | Target | None:
         unit = info.data.get("unit")
-        if unit is not None and baseline is not None:
-            _in_indicator_unit(baseline.value, unit, "baseline")
-        return baseline
-
-    @field_validator("target")
-    @classmethod
-    def _target_in_unit(cls, target: Target | None, info: ValidationInfo) -> Target | None:
-        unit = info.data.get("unit")
-        if unit is not None and target is not None:
-            _in_indicator_unit(target.value, unit, "target")
-        return target
+        if unit is not None and level is not None:
+            _in_indicator_unit(level.value, unit, str(info.field_name))
+        return level
 
     @field_validator("groups")
     @classmethod
