@@ -11,7 +11,7 @@ from wellbeing_budget import UnknownIdError
 from wellbeing_budget.framework import DiscountSpec, Generations
 
 
-@pytest.mark.parametrize("framework_id", ["default", "nz-lsf-2021", "nz-wellbeing-budget-2019"])
+@pytest.mark.parametrize("framework_id", wb.list_frameworks())
 def test_to_yaml_round_trips_to_an_equal_framework(framework_id: str, tmp_path: Path) -> None:
     framework = wb.load_framework(framework_id)
     path = tmp_path / "copy.yaml"

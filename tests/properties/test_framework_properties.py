@@ -134,6 +134,7 @@ def test_generated_frameworks_round_trip_through_yaml(framework: Framework) -> N
 
 VALID = (ROOT / "frameworks" / "nz-wellbeing-budget-2019.yaml").read_text(encoding="utf-8")
 SMALL = (ROOT / "frameworks" / "default.yaml").read_text(encoding="utf-8")
+WITH_INDEX = (ROOT / "frameworks" / "undp-hdi.yaml").read_text(encoding="utf-8")
 
 snippet = st.sampled_from(
     [
@@ -173,7 +174,7 @@ snippet = st.sampled_from(
 
 @st.composite
 def mutations(draw: st.DrawFn) -> str:
-    source = draw(st.sampled_from([VALID, SMALL]))
+    source = draw(st.sampled_from([VALID, SMALL, WITH_INDEX]))
     lines = source.splitlines(keepends=True)
     for _ in range(draw(st.integers(1, 4))):
         kind = draw(st.sampled_from(["delete", "duplicate", "insert", "replace", "swap"]))
