@@ -87,6 +87,18 @@ def _cmd_show(args: argparse.Namespace, out: TextIO) -> int:
     )
     if framework.based_on:
         out.write(f"Based on: {', '.join(framework.based_on)}\n")
+    counts = framework.counts
+    if counts is not None and counts.indicators:
+        out.write(
+            f"Coverage: {len(framework.indicators)} of the {counts.indicators} indicators its "
+            "source states are encoded\n"
+        )
+    spec = framework.index_spec
+    if spec is not None:
+        out.write(
+            f"Index: {spec.name} ({spec.normalise}; {spec.aggregate_indicators} within "
+            f"domains, {spec.aggregate_domains} across them; missing: {spec.missing})\n"
+        )
     out.write("\n")
     by_id = {i.id: i for i in framework.indicators}
     rows = []
