@@ -122,6 +122,10 @@ def aggregate(values: Array, weights: Array, method: AggregateMethod) -> Array:
     """Weighted mean over the last axis, ignoring missing values (their weight is left out).
 
     ``weights`` has the length of the last axis; a result is missing where every value is.
+
+    >>> x = np.array([[0.25, 1.0], [0.5, np.nan]])
+    >>> aggregate(x, np.array([1.0, 1.0]), "geometric").round(3).tolist()
+    [0.5, 0.5]
     """
     x = np.asarray(values, dtype=np.float64)
     present = ~np.isnan(x)
