@@ -26,9 +26,9 @@ import pandas as pd
 import pydantic
 from pydantic import Field, field_validator
 
-from .errors import Problem, UnknownIdError, ValidationError, WellbeingBudgetError, did_you_mean
+from .errors import Problem, ValidationError, WellbeingBudgetError, did_you_mean
 from .framework import ID_PATTERN, NotEmpty, Source, _Model
-from .loading import _plain_locator, data_dir, load_framework
+from .loading import _plain_locator, builtin_or_file, data_dir, load_framework
 from .validation import pydantic_problems, sort_problems
 from .yamlio import load_yaml
 
@@ -181,16 +181,7 @@ def _check(crosswalk: Crosswalk, source: Framework, target: Framework, where: An
 def load_crosswalk(id_or_path: str | os.PathLike[str]) -> Crosswalk:
     """A built-in crosswalk by id, or a crosswalk YAML file; checked against both frameworks,
     every problem reported at once."""
-    reference = os.fspath(id_or_path)
-    path = Path(reference)
-    if not path.is_file():
-        path = _crosswalk_dir() / f"{reference}.yaml"
-        if not path.is_file():
-            known = list_crosswalks()
-            raise UnknownIdError(
-                f"no crosswalk {reference!r}{did_you_mean(reference, known)} "
-                f"(built-in: {', '.join(known)})"
-            )
+    path = builtin_or_file(id_or_path, _crosswalk_dir(), "crosswalk", list_crosswalks())
     doc = load_yaml(path)
     problems = list(doc.problems)
     crosswalk = None
@@ -289,35 +280,26 @@ def compare_frameworks(
         if isinstance(crosswalk, str)
         else crosswalk or find_crosswalk(first, second)
     )
-    rows = []
     notes_from = {u.domain: u.note for u in walk.unmapped_from}
     notes_to = {u.domain: u.note for u in walk.unmapped_to}
-    for domain in first.domains:
-        targets = [link.target for link in walk.links if link.source == domain.id]
-        rows.append(
-            {
-                "framework": first.id,
-                "domain": domain.id,
-                "pillar": domain.pillar.value,
-                "counterparts": ", ".join(targets),
-                "covered": bool(targets),
-                "note": notes_from.get(domain.id, ""),
-                "crosswalk": walk.id,
-            }
-        )
-    for domain in second.domains:
-        sources = [link.source for link in walk.links if link.target == domain.id]
-        rows.append(
-            {
-                "framework": second.id,
-                "domain": domain.id,
-                "pillar": domain.pillar.value,
-                "counterparts": ", ".join(sources),
-                "covered": bool(sources),
-                "note": notes_to.get(domain.id, ""),
-                "crosswalk": walk.id,
-            }
-        )
+    rows = []
+    for framework, notes, mine, theirs in (
+        (first, notes_from, "source", "target"),
+        (second, notes_to, "target", "source"),
+    ):
+        for domain in framework.domains:
+            others = [getattr(x, theirs) for x in walk.links if getattr(x, mine) == domain.id]
+            rows.append(
+                {
+                    "framework": framework.id,
+                    "domain": domain.id,
+                    "pillar": domain.pillar.value,
+                    "counterparts": ", ".join(others),
+                    "covered": bool(others),
+                    "note": notes.get(domain.id, ""),
+                    "crosswalk": walk.id,
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -333,15 +315,18 @@ class Reexpressed:
     unmapped_current: np.ndarray[Any, Any]  # proposals
     unmapped_future: np.ndarray[Any, Any]
 
+    def _generations(self) -> tuple[tuple[str, np.ndarray[Any, Any], np.ndarray[Any, Any]], ...]:
+        return (
+            ("current", self.current, self.unmapped_current),
+            ("future", self.future, self.unmapped_future),
+        )
+
     def to_frame(self) -> pd.DataFrame:
         """Tidy: proposal, pillar, domain, generation, effect_years; effects with no
         counterpart in the target framework appear under domain ``(unmapped)``."""
         ids = [p.id for p in self.card.proposals]
         rows: list[tuple[str, str | None, str, str, float]] = []
-        for generation, values, lost in (
-            ("current", self.current, self.unmapped_current),
-            ("future", self.future, self.unmapped_future),
-        ):
+        for generation, values, lost in self._generations():
             for k, domain in enumerate(self.target.domains):
                 for p, pid in enumerate(ids):
                     rows.append((pid, domain.pillar.value, domain.id, generation, values[p, k]))
@@ -356,10 +341,7 @@ class Reexpressed:
         source = self.card.summary()
         frame = source[["title", "lead_agency"]].copy()
         pillars = [p.value for p in self.target.pillars]
-        for generation, values, lost in (
-            ("current", self.current, self.unmapped_current),
-            ("future", self.future, self.unmapped_future),
-        ):
+        for generation, values, lost in self._generations():
             for pillar in pillars:
                 cols = [k for k, d in enumerate(self.target.domains) if d.pillar.value == pillar]
                 frame[f"{generation}_{pillar}"] = values[:, cols].sum(axis=1)

@@ -121,21 +121,30 @@ def list_discount_schedules() -> list[str]:
     return sorted(["none", *(p.stem for p in folder.glob("*.yaml"))])
 
 
+def builtin_or_file(
+    reference: str | os.PathLike[str], folder: Path, what: str, known: list[str]
+) -> Path:
+    """The YAML file ``reference`` names: a path, or a built-in name in ``folder``;
+    :class:`UnknownIdError` with a suggestion when it is neither."""
+    text = os.fspath(reference)
+    if isinstance(reference, os.PathLike) or _is_path_like(text):
+        path = Path(text)
+    else:
+        path = folder / f"{text}.yaml"
+    if not path.is_file():
+        raise UnknownIdError(
+            f"no {what} {text!r}{did_you_mean(text, known)} (built-in: {', '.join(known)})"
+        )
+    return path
+
+
 def load_discount_schedule(name: str | os.PathLike[str]) -> DiscountSpec:
     """A built-in discount schedule by name (``"nz-treasury-2024-non-commercial"``), or a
     schedule YAML file by path."""
     if name == "none":
         return DiscountSpec(kind="none", name="no discounting")
-    if isinstance(name, os.PathLike) or _is_path_like(name):
-        path = Path(name)
-    else:
-        path = _frameworks_dir() / "discounting" / f"{name}.yaml"
-    if not path.is_file():
-        known = list_discount_schedules()
-        raise UnknownIdError(
-            f"no discount schedule {str(name)!r}{did_you_mean(str(name), known)} "
-            f"(known: {', '.join(known)})"
-        )
+    folder = _frameworks_dir() / "discounting"
+    path = builtin_or_file(name, folder, "discount schedule", list_discount_schedules())
     doc = load_yaml(path)
     try:
         return DiscountSpec.model_validate(doc.data)
