@@ -18,8 +18,8 @@ sys.path.insert(0, str(Path(__file__).parent))
 from scoring import best, generate
 
 import wellbeing_budget as wb
-from wellbeing_budget.dashboard.html import scorecard_html
-from wellbeing_budget.dashboard.report import _figures
+from wellbeing_budget.views.html import scorecard_html
+from wellbeing_budget.views.report import _figures
 
 
 def main() -> None:

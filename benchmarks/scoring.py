@@ -29,11 +29,11 @@ import pandas as pd
 import yaml
 
 import wellbeing_budget as wb
-from wellbeing_budget.compile import compile_budget
-from wellbeing_budget.scoring import run_engine
-from wellbeing_budget.timeprofile import discount_factors
+from wellbeing_budget.engine.compile import compile_budget
+from wellbeing_budget.engine.scoring import run_engine
+from wellbeing_budget.engine.timeprofile import discount_factors
+from wellbeing_budget.io.yamlio import dump_yaml
 from wellbeing_budget.units import is_share_unit
-from wellbeing_budget.yamlio import dump_yaml
 
 SEED = 20190530  # the day of the 2019 Wellbeing Budget
 
@@ -95,7 +95,7 @@ def best(fn: Callable[[], Any], repeat: int) -> tuple[float, Any]:
 def hand_kernel(c: Any) -> tuple[np.ndarray, np.ndarray]:
     """The same arithmetic as the engine, written out directly on the compiled arrays."""
     horizon, split = c.assessment_years, c.current_years
-    w = discount_factors(c.wellbeing_discount, horizon)
+    w = discount_factors(c.wellbeing_rates)
     k = np.arange(horizon, dtype=np.float64)[None, :] - c.impact_start[:, None]
     d = c.impact_duration[:, None]
     whole = np.ceil(d)

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 import wellbeing_budget as wb
-from wellbeing_budget.loading import builtin_catalogue, data_dir, load_catalogue
+from wellbeing_budget.io.loading import builtin_catalogue, data_dir, load_catalogue
 
 from .conftest import DATA
 

@@ -62,7 +62,7 @@ def test_wheel_installs_and_loads_builtin_framework_outside_the_checkout(tmp_pat
     )
     script = (
         "import wellbeing_budget as wb\n"
-        "from wellbeing_budget.loading import data_dir\n"
+        "from wellbeing_budget.io.loading import data_dir\n"
         "print(wb.__file__)\n"
         "print(data_dir())\n"
         "print(wb.load_framework('nz-lsf-2021'))\n"

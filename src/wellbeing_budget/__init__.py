@@ -11,7 +11,9 @@ or your own YAML), and see its domains, pillars and indicators:
 
 from __future__ import annotations
 
-from .crosswalk import Crosswalk, compare_frameworks, list_crosswalks, load_crosswalk
+from ._version import __version__
+from .analysis.reexpress import compare_frameworks
+from .analysis.results import Explanation, Scorecard, score
 from .errors import (
     FrameworkNotFoundError,
     Problem,
@@ -21,7 +23,18 @@ from .errors import (
     WellbeingBudgetError,
     YAMLError,
 )
-from .framework import (
+from .io.crosswalks import list_crosswalks, load_crosswalk
+from .io.loading import (
+    example_path,
+    list_discount_schedules,
+    list_frameworks,
+    load_catalogue,
+    load_discount_schedule,
+    load_framework,
+    load_proposals,
+)
+from .model.crosswalk import Crosswalk
+from .model.framework import (
     Direction,
     DiscountSpec,
     Domain,
@@ -31,20 +44,8 @@ from .framework import (
     Pillar,
     Source,
 )
-from .loading import (
-    example_path,
-    list_discount_schedules,
-    list_frameworks,
-    load_catalogue,
-    load_discount_schedule,
-    load_framework,
-    load_proposals,
-)
-from .proposal import FiscalEffect, Impact, MoneyLine, Proposal, ProposalSet, Timing
-from .results import Explanation, Scorecard, score
+from .model.proposal import FiscalEffect, Impact, MoneyLine, Proposal, ProposalSet, Timing
 from .units import Quantity, ureg
-
-__version__ = "0.1.0"
 
 __all__ = [
     "Crosswalk",

@@ -17,18 +17,18 @@ from typing import Any, TextIO
 import numpy as np
 import pandas as pd
 
-from . import __version__
-from .crosswalk import load_crosswalk
+from ._version import __version__
+from .analysis.results import Scorecard, score
 from .errors import Problem, ValidationError, WellbeingBudgetError
-from .loading import (
+from .io.crosswalks import load_crosswalk
+from .io.loading import (
     list_frameworks,
     load_catalogue,
     load_discount_schedule,
     load_framework,
     load_proposals,
 )
-from .results import Scorecard, score
-from .yamlio import display_name, load_yaml, write_text_atomic
+from .io.yamlio import display_name, load_yaml, write_text_atomic
 
 __all__ = ["main"]
 
@@ -328,7 +328,7 @@ def _cmd_score(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _cmd_compare(args: argparse.Namespace, out: TextIO) -> int:
-    from .crosswalk import reexpress
+    from .analysis.reexpress import reexpress
 
     if len(args.framework) < 2:
         raise WellbeingBudgetError("compare needs at least two --framework options")
@@ -432,7 +432,7 @@ def _cmd_demo(args: argparse.Namespace, out: TextIO) -> int:
 
 def _example_path() -> Path:
     """The bundled NZ example: inside the installed package, or in the source checkout."""
-    from .loading import example_path
+    from .io.loading import example_path
 
     return example_path("nz-wellbeing-budget-2019", "proposals.yaml")
 

@@ -1,0 +1,513 @@
+"""Scorecards: the scores of a set of proposals under a framework, as pandas tables.
+
+>>> import wellbeing_budget as wb
+>>> card = wb.score(
+...     wb.load_framework("nz-wellbeing-budget-2019"),
+...     wb.load_proposals("examples/nz-wellbeing-budget-2019/proposals.yaml"),
+... )
+>>> {"current_total", "future_total", "net_cost_npv"} <= set(card.summary().columns)
+True
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..engine.compile import PILLARS, CompiledBudget, compile_budget
+from ..engine.scoring import EVIDENCE_LEVELS, EngineResult, run_engine
+from ..engine.timeprofile import profile_matrix
+from ..errors import UnknownIdError, WellbeingBudgetError, did_you_mean
+from ..io.loading import load_discount_schedule
+from ..io.yamlio import write_text_atomic
+from ..model.framework import DiscountSpec, Framework
+from ..model.proposal import Proposal, ProposalSet
+from .reexpress import reexpress
+
+__all__ = ["Explanation", "Scorecard", "score"]
+
+GENERATIONS = ("current", "future")
+PILLAR_NAMES = tuple(p.value for p in PILLARS)
+
+
+def _spec(value: DiscountSpec | Mapping[str, Any] | str | None) -> DiscountSpec | None:
+    if value is None or isinstance(value, DiscountSpec):
+        return value
+    if isinstance(value, str):
+        return load_discount_schedule(value)
+    return DiscountSpec.model_validate(value)
+
+
+def score(
+    framework: Framework,
+    proposals: ProposalSet | Sequence[Proposal],
+    *,
+    base_year: int | None = None,
+    wellbeing_discount: DiscountSpec | Mapping[str, Any] | str | None = None,
+    money_discount: DiscountSpec | Mapping[str, Any] | str | None = None,
+    future_weight: float | None = None,
+    evidence_weights: Mapping[str, float] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Scorecard:
+    """Score proposals under a framework.
+
+    Args:
+        framework: the framework (see :func:`~wellbeing_budget.load_framework`).
+        proposals: from :func:`~wellbeing_budget.load_proposals`, or a list of
+            :class:`~wellbeing_budget.Proposal`.
+        base_year: year 0 of the time profiles and discounting; the framework's price year
+            by default.
+        wellbeing_discount, money_discount: override the framework's schedules with a
+            :class:`DiscountSpec`, its YAML mapping, a named schedule
+            (``"nz-treasury-2024-non-commercial"``, ``"uk-green-book-standard"``...) or
+            ``"none"``.
+        future_weight: when given, ``summary()`` adds ``combined_total = current +
+            future_weight x future``. Without it the generations are never added up.
+        evidence_weights: multiply effects by evidence strength, e.g.
+            ``{"high": 1, "medium": 0.75, "low": 0.5}``; all 1 by default.
+        progress: called now and then with (proposals checked, proposals in all).
+    """
+    if future_weight is not None and not (math.isfinite(future_weight) and future_weight >= 0):
+        raise WellbeingBudgetError(f"future_weight must be a number >= 0, got {future_weight!r}")
+    if evidence_weights:
+        unknown = set(evidence_weights) - set(EVIDENCE_LEVELS)
+        if unknown:
+            raise WellbeingBudgetError(
+                f"evidence_weights takes {', '.join(EVIDENCE_LEVELS)}; got {sorted(unknown)}"
+            )
+    compiled = compile_budget(
+        framework,
+        proposals,
+        base_year=base_year,
+        wellbeing_discount=_spec(wellbeing_discount),
+        money_discount=_spec(money_discount),
+        progress=progress,
+    )
+    return Scorecard(compiled, run_engine(compiled, evidence_weights), future_weight)
+
+
+@dataclass(frozen=True, eq=False)
+class Explanation:
+    """Every step from the values written for one proposal to its figures."""
+
+    proposal: Proposal
+    impacts: pd.DataFrame
+    money: pd.DataFrame
+    totals: dict[str, float]
+    notes: tuple[str, ...]
+
+    def __str__(self) -> str:
+        lines = [f"{self.proposal.id}: {self.proposal.title}", *self.notes, ""]
+        with pd.option_context("display.width", 200, "display.max_columns", 40):
+            lines.append(self.impacts.to_string(index=False))
+            if len(self.money):
+                lines += ["", self.money.to_string(index=False)]
+        lines.append("")
+        lines += [f"{k}: {v:,.6g}" for k, v in self.totals.items()]
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        notes = "".join(f"<li>{n}</li>" for n in self.notes)
+        money = self.money.to_html(index=False) if len(self.money) else ""
+        totals = "".join(f"<tr><th>{k}</th><td>{v:,.6g}</td></tr>" for k, v in self.totals.items())
+        return (
+            f"<h4>{self.proposal.id}: {self.proposal.title}</h4><ul>{notes}</ul>"
+            f"{self.impacts.to_html(index=False)}{money}<table>{totals}</table>"
+        )
+
+
+class Scorecard:
+    """The scores of proposals under one framework, both generations side by side."""
+
+    def __init__(
+        self, compiled: CompiledBudget, result: EngineResult, future_weight: float | None = None
+    ) -> None:
+        self.compiled = compiled
+        self.result = result
+        self.future_weight = future_weight
+
+    # -- basic facts -------------------------------------------------------------------------
+
+    @property
+    def framework(self) -> Framework:
+        """The framework the proposals were scored under."""
+        return self.compiled.framework
+
+    @property
+    def proposals(self) -> ProposalSet:
+        """The proposals, in the order given."""
+        return self.compiled.proposals
+
+    @property
+    def base_year(self) -> int:
+        """Year 0 of profiles and discounting."""
+        return self.compiled.base_year
+
+    @property
+    def currency(self) -> str:
+        """The currency of every money figure."""
+        return self.framework.currency
+
+    def __len__(self) -> int:
+        return len(self.proposals)
+
+    def __repr__(self) -> str:
+        return (
+            f"<Scorecard: {len(self)} proposals under {self.framework.id}, base year "
+            f"{self.base_year}>"
+        )
+
+    # -- per impact ----------------------------------------------------------------------------
+
+    def _impact_pillar(self) -> np.ndarray[Any, np.dtype[np.int64]]:
+        c = self.compiled
+        return c.domain_pillar[c.indicator_domain[c.impact_indicator]]
+
+    def _weighted(self) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
+        return self.result.current * self.result.weight, self.result.future * self.result.weight
+
+    # -- tables --------------------------------------------------------------------------------
+
+    def to_frame(self) -> pd.DataFrame:
+        """The tidy truth: one row per proposal, indicator, group and generation.
+
+        ``effect_years`` is the weighted contribution to the scores (the sum of a proposal's
+        rows is its total); ``weight`` is the weight applied.
+        """
+        c = self.compiled
+        now, later = self._weighted()
+        framework = self.framework
+        domain_of = [framework.domains[d] for d in c.indicator_domain]
+        per_impact = pd.DataFrame(
+            {
+                "proposal": np.array([p.id for p in self.proposals], dtype=object)[
+                    c.impact_proposal
+                ],
+                "pillar": np.array([d.pillar.value for d in domain_of], dtype=object)[
+                    c.impact_indicator
+                ],
+                "domain": np.array([d.id for d in domain_of], dtype=object)[c.impact_indicator],
+                "indicator": np.array(c.indicator_ids, dtype=object)[c.impact_indicator],
+                "group": np.array(c.groups, dtype=object)[c.impact_group]
+                if c.groups
+                else np.array([], dtype=object),
+                "weight": self.result.weight,
+                "current": now,
+                "future": later,
+            }
+        )
+        keys = ["proposal", "pillar", "domain", "indicator", "group"]
+        grouped = per_impact.groupby(keys, sort=False).agg(
+            weight=("weight", "first"), current=("current", "sum"), future=("future", "sum")
+        )
+        tidy = grouped.reset_index().melt(
+            id_vars=[*keys, "weight"],
+            value_vars=list(GENERATIONS),
+            var_name="generation",
+            value_name="effect_years",
+        )
+        order = {p.id: n for n, p in enumerate(self.proposals)}
+        tidy["_p"] = tidy["proposal"].map(order)
+        tidy["_g"] = tidy["generation"].map({"current": 0, "future": 1})
+        tidy = tidy.sort_values(["_p", "_g"], kind="stable").drop(columns=["_p", "_g"])
+        columns = [*keys, "generation", "effect_years", "weight"]
+        return tidy[columns].reset_index(drop=True)
+
+    def summary(self, sort_by: str | None = None) -> pd.DataFrame:
+        """One row per proposal: current and future effect-years by pillar and in total, cost,
+        fiscal and net cost NPVs, cost-effectiveness and breadth across silos.
+
+        Cost-effectiveness (``ce_current``, ``ce_future``) is effect-years per million of net
+        cost NPV; it is left empty when the net cost is zero or negative (the proposal pays for
+        itself). Breadth counts agencies, and pillars and domains with a non-zero effect.
+        """
+        c = self.compiled
+        n = len(self.proposals)
+        k = len(PILLARS)
+        now, later = self._weighted()
+        slot = c.impact_proposal * k + self._impact_pillar()
+        by_pillar_now = np.bincount(slot, weights=now, minlength=n * k).reshape(n, k)
+        by_pillar_later = np.bincount(slot, weights=later, minlength=n * k).reshape(n, k)
+        frame = pd.DataFrame(
+            {
+                "title": [p.title for p in self.proposals],
+                "lead_agency": [p.lead_agency for p in self.proposals],
+            },
+            index=pd.Index([p.id for p in self.proposals], name="proposal"),
+        )
+        for i, name in enumerate(PILLAR_NAMES):
+            frame[f"current_{name}"] = by_pillar_now[:, i]
+        frame["current_total"] = by_pillar_now.sum(axis=1)
+        for i, name in enumerate(PILLAR_NAMES):
+            frame[f"future_{name}"] = by_pillar_later[:, i]
+        frame["future_total"] = by_pillar_later.sum(axis=1)
+        if self.future_weight is not None:
+            frame["combined_total"] = (
+                frame["current_total"] + self.future_weight * frame["future_total"]
+            )
+        frame["cost_npv"] = self.result.cost_npv
+        frame["fiscal_npv"] = self.result.fiscal_npv
+        net = self.result.cost_npv - self.result.fiscal_npv
+        frame["net_cost_npv"] = net
+        millions = np.where(net > 0, net / 1e6, np.nan)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            frame["ce_current"] = frame["current_total"].to_numpy() / millions
+            frame["ce_future"] = frame["future_total"].to_numpy() / millions
+        frame["n_agencies"] = [len(p.agencies) for p in self.proposals]
+        nonzero = (now != 0) | (later != 0)
+        domains = c.indicator_domain[c.impact_indicator]
+        frame["n_pillars"] = _distinct_counts(c.impact_proposal, self._impact_pillar(), nonzero, n)
+        frame["n_domains"] = _distinct_counts(c.impact_proposal, domains, nonzero, n)
+        frame.attrs.update(
+            currency=self.currency, base_year=self.base_year, framework=self.framework.id
+        )
+        if sort_by is not None:
+            if sort_by not in frame.columns:
+                raise WellbeingBudgetError(
+                    f"cannot sort by {sort_by!r}{did_you_mean(sort_by, list(frame.columns))}"
+                )
+            frame = frame.sort_values(sort_by, ascending=False, kind="stable")
+        return frame
+
+    def by_group(self) -> pd.DataFrame:
+        """Effect-years by proposal and population group, both generations."""
+        tidy = self.to_frame()
+        table = tidy.pivot_table(
+            index=["proposal", "group"],
+            columns="generation",
+            values="effect_years",
+            aggfunc="sum",
+            sort=False,
+        ).reindex(columns=list(GENERATIONS), fill_value=0.0)
+        table.columns.name = None
+        return table.reset_index()
+
+    # -- explanation ---------------------------------------------------------------------------
+
+    def explain(self, proposal_id: str) -> Explanation:
+        """Every step from the values written for a proposal to its figures: the change
+        converted to the indicator's unit, the standard effect, the profile sums before and
+        after discounting, the weights, and the present value of each money line."""
+        ids = [p.id for p in self.proposals]
+        if proposal_id not in ids:
+            raise UnknownIdError(f"no proposal {proposal_id!r}{did_you_mean(proposal_id, ids)}")
+        p = ids.index(proposal_id)
+        proposal = self.proposals[p]
+        c, r = self.compiled, self.result
+        rows = np.flatnonzero(c.impact_proposal == p)
+        horizon, split = c.assessment_years, c.current_years
+        levels = profile_matrix(
+            c.impact_start[rows],
+            c.impact_ramp[rows],
+            c.impact_duration[rows],
+            c.impact_persistence[rows],
+            horizon,
+        )
+        by_id = {i.id: i for i in self.framework.indicators}
+        records = []
+        for n, row in enumerate(rows):
+            impact = proposal.impacts[int(c.impact_index[row])]
+            indicator = by_id[c.indicator_ids[c.impact_indicator[row]]]
+            written = impact.change if impact.change is not None else impact.relative_change
+            records.append(
+                {
+                    "impact": int(c.impact_index[row]),
+                    "indicator": indicator.id,
+                    "group": c.groups[c.impact_group[row]],
+                    "evidence": impact.evidence,
+                    "written": ("" if impact.change is not None else "relative ") + str(written),
+                    "change": c.impact_change[row],
+                    "unit": indicator.unit,
+                    "reach": c.impact_reach[row],
+                    "direction": indicator.direction.kind,
+                    "scale": c.impact_scale[row],
+                    "standard_effect": c.impact_effect[row],
+                    "years_current": levels[n, :split].sum(),
+                    "years_future": levels[n, split:].sum(),
+                    "discounted_current": levels[n, :split] @ r.discount[:split],
+                    "discounted_future": levels[n, split:] @ r.discount[split:],
+                    "effect_years_current": r.current[row],
+                    "effect_years_future": r.future[row],
+                    "weight": r.weight[row],
+                    "weighted_current": r.current[row] * r.weight[row],
+                    "weighted_future": r.future[row] * r.weight[row],
+                }
+            )
+        impacts = pd.DataFrame(records)
+        money_rows = []
+        for kind, lines in (("cost", proposal.costs), ("fiscal", proposal.fiscal_effects)):
+            for line in lines:
+                offset = line.year - self.base_year
+                amount = line.amount.to(self.currency)
+                factor = float(r.money_discount[offset])
+                money_rows.append(
+                    {
+                        "kind": getattr(line, "kind", kind),
+                        "year": line.year,
+                        "written": str(line.amount),
+                        "amount": amount,
+                        "discount_factor": factor,
+                        "present_value": amount * factor,
+                    }
+                )
+        summary = self.summary()
+        totals = {
+            key: float(summary[key].iloc[p])
+            for key in ("current_total", "future_total", "cost_npv", "fiscal_npv", "net_cost_npv")
+        }
+        w, m = c.wellbeing_discount, c.money_discount
+        notes = (
+            f"base year {self.base_year}; current generation: years 0-{split - 1}, future: "
+            f"{split}-{horizon - 1}",
+            "standard_effect = change x reach x direction sign / scale; effect-years = "
+            "discounted profile sum x standard effect; weighted = effect-years x weight",
+            f"wellbeing discounting: {w.name or w.kind}; money discounting: {m.name or m.kind}; "
+            f"money in {self.currency}",
+        )
+        return Explanation(proposal, impacts, pd.DataFrame(money_rows), totals, notes)
+
+    def impacts_frame(self) -> pd.DataFrame:
+        """One row per impact of every proposal, with the steps of :meth:`explain`."""
+        c, r = self.compiled, self.result
+        by_id = {i.id: i for i in self.framework.indicators}
+        ids = np.array([p.id for p in self.proposals], dtype=object)
+        indicator_ids = np.array(c.indicator_ids, dtype=object)[c.impact_indicator]
+        return pd.DataFrame(
+            {
+                "proposal": ids[c.impact_proposal],
+                "impact": c.impact_index,
+                "indicator": indicator_ids,
+                "unit": [by_id[i].unit for i in indicator_ids],
+                "group": np.array(c.groups, dtype=object)[c.impact_group]
+                if c.groups
+                else np.array([], dtype=object),
+                "evidence": np.array(EVIDENCE_LEVELS, dtype=object)[c.impact_evidence],
+                "change": c.impact_change,
+                "reach": c.impact_reach,
+                "sign": c.impact_sign,
+                "scale": c.impact_scale,
+                "standard_effect": c.impact_effect,
+                "effect_years_current": r.current,
+                "effect_years_future": r.future,
+                "weight": r.weight,
+                "weighted_current": r.current * r.weight,
+                "weighted_future": r.future * r.weight,
+            }
+        )
+
+    def to_framework(self, target: Any, crosswalk: Any = None) -> Any:
+        """The scores re-expressed in another framework's domains, through the built-in
+        crosswalk between the two (or the pillars they share): see
+        :func:`wellbeing_budget.analysis.reexpress.reexpress`."""
+        return reexpress(self, target, crosswalk)
+
+    # -- views (rendered by wellbeing_budget.dashboard, imported when used) --------------------
+
+    def _repr_html_(self) -> str:
+        from ..views.html import scorecard_html
+
+        return scorecard_html(self)
+
+    def style(self) -> Any:
+        """The ranked summary as a pandas ``Styler``, colour-scaled around zero."""
+        from ..views.html import scorecard_style
+
+        return scorecard_style(self)
+
+    @property
+    def plot(self) -> Any:
+        """Plots: ``.pillars()``, ``.generations()``, ``.heatmap()``, ``.frontier()``,
+        ``.groups()`` (matplotlib)."""
+        from ..views.plots import ScorecardPlots
+
+        return ScorecardPlots(self)
+
+    def to_html(self, path: str | os.PathLike[str] | None = None, title: str | None = None) -> str:
+        """The offline HTML report (one self-contained file); written atomically to ``path``
+        if given. Returns the HTML."""
+        from ..views.report import render_report
+
+        text = render_report(self, title)
+        if path is not None:
+            write_text_atomic(path, text)
+        return text
+
+    # -- exports -----------------------------------------------------------------------------
+
+    def to_csv(self, path: str | os.PathLike[str] | None = None) -> str:
+        """The tidy table (:meth:`to_frame`) as CSV; written atomically to ``path`` if given."""
+        text = self.to_frame().to_csv(index=False, float_format="%.10g")
+        if path is not None:
+            write_text_atomic(path, text)
+        return text
+
+    def to_excel(self, path: str | os.PathLike[str]) -> None:
+        """An Excel workbook, one sheet per view (summary, tidy, groups, impacts,
+        assumptions), units in the column headers; written atomically."""
+        from ..views.exports import write_excel
+
+        write_excel(self, path)
+
+    def to_json(self, path: str | os.PathLike[str] | None = None) -> str:
+        """The scorecard as JSON (schema ``wellbeing-budget/scorecard/1``, see docs)."""
+        summary = self.summary()
+        proposals = []
+        for proposal_id, row in summary.iterrows():
+            entry: dict[str, Any] = {"id": proposal_id, "title": row["title"]}
+            entry["lead_agency"] = row["lead_agency"]
+            for generation in GENERATIONS:
+                entry[generation] = {
+                    name: _number(row[f"{generation}_{name}"]) for name in (*PILLAR_NAMES, "total")
+                }
+            if "combined_total" in row:
+                entry["combined_total"] = _number(row["combined_total"])
+            for key in ("cost_npv", "fiscal_npv", "net_cost_npv", "ce_current", "ce_future"):
+                entry[key] = _number(row[key])
+            entry["breadth"] = {
+                "agencies": int(row["n_agencies"]),
+                "pillars": int(row["n_pillars"]),
+                "domains": int(row["n_domains"]),
+            }
+            proposals.append(entry)
+        document = {
+            "schema": "wellbeing-budget/scorecard/1",
+            "framework": {
+                "id": self.framework.id,
+                "name": self.framework.name,
+                "version": self.framework.version,
+            },
+            "base_year": self.base_year,
+            "currency": self.currency,
+            "horizons": {
+                "current_years": self.compiled.current_years,
+                "assessment_years": self.compiled.assessment_years,
+            },
+            "future_weight": self.future_weight,
+            "proposals": proposals,
+        }
+        text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+        if path is not None:
+            write_text_atomic(path, text)
+        return text
+
+
+def _number(value: Any) -> float | None:
+    number = float(value)
+    return None if math.isnan(number) else round(number, 10)
+
+
+def _distinct_counts(
+    owner: np.ndarray[Any, Any], item: np.ndarray[Any, Any], keep: np.ndarray[Any, Any], n: int
+) -> np.ndarray[Any, Any]:
+    """For each owner 0..n-1, how many distinct items it has among the kept rows."""
+    if not keep.any():
+        return np.zeros(n, dtype=np.int64)
+    pairs = np.unique(np.stack([owner[keep], item[keep]]), axis=1)
+    return np.bincount(pairs[0], minlength=n)

@@ -1,0 +1,626 @@
+"""Reading frameworks and indicator catalogues from YAML, built in or the user's own.
+
+The built-in YAML lives in the top-level ``frameworks/`` and ``indicators/`` folders of the
+source tree and ships inside the wheel (``wellbeing_budget/_data``), so
+``load_framework("nz-lsf-2021")`` works wherever the package is installed.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import pydantic
+
+from ..errors import (
+    FrameworkNotFoundError,
+    PathElement,
+    Problem,
+    UnknownIdError,
+    ValidationError,
+    WellbeingBudgetError,
+    YAMLError,
+    did_you_mean,
+)
+from ..model.framework import (
+    DiscountSpec,
+    Framework,
+    Indicator,
+    IndicatorCatalogue,
+    NotEmpty,
+    Priority,
+    Source,
+)
+from ..model.framework import _Model as _ModelBase
+from ..model.proposal import Origin, Proposal, ProposalSet
+from .validation import pydantic_problems, sort_problems
+from .yamlio import Document, load_yaml, paused_gc
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = [
+    "builtin_catalogue",
+    "data_dir",
+    "example_path",
+    "framework_path",
+    "list_discount_schedules",
+    "list_frameworks",
+    "load_catalogue",
+    "load_discount_schedule",
+    "load_framework",
+    "load_proposals",
+]
+
+_EXTENDS_KEYS = ("extends", "drop_domains")
+# With extends, these mappings are merged key by key: a child may change one horizon only.
+_MERGED_KEYS = ("generations", "discounting")
+
+
+def data_dir() -> Path:
+    """The folder holding the built-in ``frameworks/`` and ``indicators/``."""
+    packaged = Path(str(resources.files("wellbeing_budget"))) / "_data"
+    if (packaged / "frameworks").is_dir():
+        return packaged
+    checkout = Path(__file__).resolve().parents[3]  # src/wellbeing_budget/io -> repository root
+    if (checkout / "frameworks").is_dir():
+        return checkout
+    raise WellbeingBudgetError(  # pragma: no cover - only a broken install gets here
+        f"the built-in frameworks are missing: looked in {packaged} and {checkout}"
+    )
+
+
+def example_path(*parts: str) -> Path:
+    """A file of the bundled examples, wherever the package is installed.
+
+    >>> example_path("nz-wellbeing-budget-2019", "proposals.yaml").name
+    'proposals.yaml'
+    """
+    path = data_dir().joinpath("examples", *parts)
+    if not path.exists():
+        raise WellbeingBudgetError(f"no bundled example file {'/'.join(parts)!r} ({path})")
+    return path
+
+
+def _frameworks_dir() -> Path:
+    return data_dir() / "frameworks"
+
+
+def list_frameworks() -> list[str]:
+    """The ids of the built-in frameworks, sorted.
+
+    >>> "nz-lsf-2021" in list_frameworks()
+    True
+    """
+    return sorted(p.stem for p in _frameworks_dir().glob("*.yaml"))
+
+
+def framework_path(framework_id: str) -> Path:
+    """The file of a built-in framework; :class:`FrameworkNotFoundError` with a suggestion
+    when there is none."""
+    path = _frameworks_dir() / f"{framework_id}.yaml"
+    if not path.is_file():
+        known = list_frameworks()
+        raise FrameworkNotFoundError(
+            f"no built-in framework {framework_id!r}{did_you_mean(framework_id, known)} "
+            f"(built-in: {', '.join(known)}; or give the path of a YAML file)"
+        )
+    return path
+
+
+# -- discount schedules ----------------------------------------------------------------------
+
+
+def list_discount_schedules() -> list[str]:
+    """The names of the built-in discount schedules (plus ``none``)."""
+    folder = _frameworks_dir() / "discounting"
+    return sorted(["none", *(p.stem for p in folder.glob("*.yaml"))])
+
+
+def builtin_or_file(
+    reference: str | os.PathLike[str], folder: Path, what: str, known: list[str]
+) -> Path:
+    """The YAML file ``reference`` names: a path, or a built-in name in ``folder``;
+    :class:`UnknownIdError` with a suggestion when it is neither."""
+    text = os.fspath(reference)
+    if isinstance(reference, os.PathLike) or _is_path_like(text):
+        path = Path(text)
+    else:
+        path = folder / f"{text}.yaml"
+    if not path.is_file():
+        raise UnknownIdError(
+            f"no {what} {text!r}{did_you_mean(text, known)} (built-in: {', '.join(known)})"
+        )
+    return path
+
+
+def load_discount_schedule(name: str | os.PathLike[str]) -> DiscountSpec:
+    """A built-in discount schedule by name (``"nz-treasury-2024-non-commercial"``), or a
+    schedule YAML file by path."""
+    if name == "none":
+        return DiscountSpec(kind="none", name="no discounting")
+    folder = _frameworks_dir() / "discounting"
+    path = builtin_or_file(name, folder, "discount schedule", list_discount_schedules())
+    doc = load_yaml(path)
+    try:
+        return DiscountSpec.model_validate(doc.data)
+    except pydantic.ValidationError as exc:
+        problems = pydantic_problems(exc, DiscountSpec, _plain_locator(doc))
+        raise ValidationError(problems, summary=f"{doc.name} is not valid") from None
+
+
+def _named_schedules(data: dict[str, Any], doc: Document, problems: list[Problem]) -> None:
+    """Replace schedule names (``money: uk-green-book-standard``) by their definitions."""
+    discounting = data.get("discounting")
+    if not isinstance(discounting, dict):
+        return
+    for key in ("money", "wellbeing"):
+        name = discounting.get(key)
+        if isinstance(name, str):
+            try:
+                discounting[key] = load_discount_schedule(name)
+            except UnknownIdError as exc:
+                problems.append(doc.problem(("discounting", key), str(exc)))
+
+
+# -- catalogues ------------------------------------------------------------------------------
+
+
+def load_catalogue(path: str | os.PathLike[str]) -> IndicatorCatalogue:
+    """Read one indicator catalogue file, reporting every problem at once."""
+    doc = load_yaml(path)
+    problems = list(doc.problems)
+    catalogue: IndicatorCatalogue | None = None
+    if not isinstance(doc.data, dict):
+        problems.append(doc.problem((), "an indicator catalogue is a mapping with 'indicators'"))
+    else:
+        try:
+            catalogue = IndicatorCatalogue.model_validate(doc.data)
+        except pydantic.ValidationError as exc:
+            problems += pydantic_problems(exc, IndicatorCatalogue, _plain_locator(doc))
+    if problems or catalogue is None:
+        raise ValidationError(sort_problems(problems), summary=f"{doc.name} is not valid")
+    return catalogue
+
+
+def builtin_catalogue() -> dict[str, Indicator]:
+    """Every built-in indicator by id, from all files in ``indicators/``."""
+    indicators: dict[str, Indicator] = {}
+    origin: dict[str, str] = {}
+    for path in sorted((data_dir() / "indicators").glob("*.yaml")):
+        for indicator in load_catalogue(path).indicators:
+            if indicator.id in indicators:
+                raise ValidationError(
+                    [
+                        Problem(
+                            f"indicator {indicator.id!r} is also defined in {origin[indicator.id]}",
+                            ("indicators",),
+                            str(path),
+                        )
+                    ]
+                )
+            indicators[indicator.id] = indicator
+            origin[indicator.id] = path.name
+    return indicators
+
+
+# -- frameworks ------------------------------------------------------------------------------
+
+
+def _plain_locator(doc: Document) -> Any:
+    def locate(path: tuple[PathElement, ...], key: bool) -> Problem:
+        return doc.problem(path, "", key=key)
+
+    return locate
+
+
+@dataclass
+class _Origins:
+    """Where each part of merged framework data was written: path prefix -> (doc, prefix)."""
+
+    default: Document
+    prefixes: dict[tuple[PathElement, ...], tuple[Document, tuple[PathElement, ...]]]
+
+    def locate(self, path: tuple[PathElement, ...], key: bool) -> Problem:
+        for cut in range(len(path), -1, -1):
+            hit = self.prefixes.get(path[:cut])
+            if hit is not None:
+                doc, prefix = hit
+                return doc.problem(prefix + path[cut:], "", key=key)
+        return self.default.problem(path, "", key=key)
+
+
+def _is_path_like(reference: str) -> bool:
+    return reference.endswith((".yaml", ".yml")) or "/" in reference or os.sep in reference
+
+
+def _resolve_extends(
+    reference: Any, doc: Document, allowed: Sequence[Path]
+) -> tuple[Path | None, Problem | None]:
+    where = ("extends",)
+    if not isinstance(reference, str) or not reference:
+        return None, doc.problem(where, "extends takes a built-in framework id or a relative path")
+    if not _is_path_like(reference):
+        try:
+            return framework_path(reference), None
+        except FrameworkNotFoundError as exc:
+            return None, doc.problem(where, str(exc))
+    if doc.path is None:
+        return None, doc.problem(where, "a relative extends needs the framework to be a file")
+    if Path(reference).is_absolute():
+        return None, doc.problem(where, f"extends {reference!r}: use a path relative to the file")
+    target = (doc.path.parent / reference).resolve()
+    if not any(target.is_relative_to(root) for root in allowed):
+        return None, doc.problem(
+            where,
+            f"extends {reference!r} leaves the folder of the file; a framework may only extend "
+            "a built-in framework or a file in its own folder",
+        )
+    if not target.is_file():
+        return None, doc.problem(where, f"extends {reference!r}: no such file ({target})")
+    return target, None
+
+
+def _merge(
+    parent: Framework, data: dict[str, Any], doc: Document, problems: list[Problem]
+) -> tuple[dict[str, Any], _Origins]:
+    """Parent framework patched by a child's data; remembers where each part was written."""
+    origins = _Origins(doc, {})
+    # top-level fields, parsed objects, under their YAML names
+    merged: dict[str, Any] = {
+        (Framework.model_fields[name].alias or name): value for name, value in parent
+    }
+    for key, value in data.items():
+        if key in ("domains", "indicators", *_EXTENDS_KEYS):
+            continue
+        if key in _MERGED_KEYS and isinstance(value, dict):
+            base = merged.get(key)
+            if isinstance(base, pydantic.BaseModel):
+                value = {**dict(base), **value}
+        merged[key] = value
+    merged["based_on"] = (*parent.based_on, parent.id)
+    if "id" not in data:
+        problems.append(doc.problem((), "a framework that extends another needs its own id"))
+    elif data["id"] == parent.id:
+        problems.append(
+            doc.problem(("id",), f"id {parent.id!r} is the id of the framework it extends")
+        )
+
+    domains: list[Any] = list(parent.domains)
+    index = {d.id: i for i, d in enumerate(domains)}
+    dropped: set[int] = set()
+    drops = data.get("drop_domains", [])
+    if not isinstance(drops, list):
+        problems.append(doc.problem(("drop_domains",), "drop_domains is a list of domain ids"))
+        drops = []
+    for j, domain_id in enumerate(drops):
+        if domain_id not in index:
+            problems.append(
+                doc.problem(
+                    ("drop_domains", j),
+                    f"{parent.id} has no domain {domain_id!r}"
+                    + did_you_mean(str(domain_id), list(index)),
+                )
+            )
+        else:
+            dropped.add(index[domain_id])
+
+    patches = data.get("domains", [])
+    if not isinstance(patches, list):
+        problems.append(doc.problem(("domains",), "domains is a list of domains"))
+        patches = []
+    placed: dict[int, int] = {}  # merged index -> child index
+    for j, patch in enumerate(patches):
+        patch_id = patch.get("id") if isinstance(patch, dict) else None
+        if isinstance(patch_id, str) and patch_id in index:
+            i = index[patch_id]
+            if i in dropped:
+                problems.append(
+                    doc.problem(("domains", j, "id"), f"domain {patch_id!r} is also dropped")
+                )
+            base = domains[i].model_dump(mode="python", exclude_defaults=True)
+            domains[i] = {**base, **patch}
+            placed[i] = j
+        else:
+            if isinstance(patch, dict) and isinstance(patch_id, str) and "name" not in patch:
+                hint = did_you_mean(patch_id, list(index))
+                if hint:
+                    problems.append(
+                        doc.problem(
+                            ("domains", j, "id"),
+                            f"{parent.id} has no domain {patch_id!r}{hint}",
+                        )
+                    )
+                    continue
+            placed[len(domains)] = j
+            domains.append(patch)
+    kept = [i for i in range(len(domains)) if i not in dropped]
+    merged["domains"] = [domains[i] for i in kept]
+    for new_i, old_i in enumerate(kept):
+        if old_i in placed:
+            origins.prefixes[("domains", new_i)] = (doc, ("domains", placed[old_i]))
+
+    inline = data.get("indicators", [])
+    indicators: list[Any] = list(parent.indicators)
+    by_id = {ind.id: k for k, ind in enumerate(indicators)}
+    if isinstance(inline, list):
+        for m, item in enumerate(inline):
+            item_id = item.get("id") if isinstance(item, dict) else None
+            k = by_id.get(item_id) if isinstance(item_id, str) else None
+            if k is None:
+                k = len(indicators)
+                indicators.append(item)
+            else:
+                indicators[k] = item
+            origins.prefixes[("indicators", k)] = (doc, ("indicators", m))
+    else:
+        problems.append(doc.problem(("indicators",), "indicators is a list of indicators"))
+    merged["indicators"] = indicators
+    return merged, origins
+
+
+def _resolve_indicators(
+    merged: dict[str, Any],
+    origins: _Origins,
+    catalogue: dict[str, Indicator],
+    problems: list[Problem],
+) -> None:
+    """Add the catalogue definitions of referenced indicators; report unknown references
+    and indicators placed in two domains, located where they were written."""
+    indicators = merged.setdefault("indicators", [])
+    if not isinstance(indicators, list):
+        return
+    local = {}
+    for item in indicators:
+        item_id = (
+            item.id
+            if isinstance(item, Indicator)
+            else (item.get("id") if isinstance(item, dict) else None)
+        )
+        if isinstance(item_id, str):
+            local[item_id] = item
+    known = sorted(set(local) | set(catalogue))
+    used: dict[str, str] = {}
+    domains = merged.get("domains")
+    if not isinstance(domains, list):
+        return
+    for i, domain in enumerate(domains):
+        if isinstance(domain, dict):
+            refs = domain.get("indicators", [])
+            domain_id = domain.get("id")
+        else:
+            refs = [r.id for r in domain.indicators]
+            domain_id = domain.id
+        if not isinstance(refs, list | tuple):
+            continue
+        for j, ref in enumerate(refs):
+            ref_id = ref.get("id") if isinstance(ref, dict) else ref
+            if not isinstance(ref_id, str):
+                continue
+            path: tuple[PathElement, ...] = ("domains", i, "indicators", j)
+            if ref_id not in local and ref_id not in catalogue:
+                template = origins.locate(path, False)
+                problems.append(
+                    Problem(
+                        f"unknown indicator {ref_id!r}{did_you_mean(ref_id, known)}",
+                        template.path,
+                        template.file,
+                        template.line,
+                        template.column,
+                    )
+                )
+                continue
+            if ref_id in used and used[ref_id] != domain_id:
+                template = origins.locate(path, False)
+                problems.append(
+                    Problem(
+                        f"indicator {ref_id!r} is already in domain {used[ref_id]!r}: "
+                        "its effects would count twice",
+                        template.path,
+                        template.file,
+                        template.line,
+                        template.column,
+                    )
+                )
+            used[ref_id] = str(domain_id)
+            if ref_id not in local:
+                local[ref_id] = catalogue[ref_id]
+                indicators.append(catalogue[ref_id])
+    priorities = merged.get("priorities") or []
+    for p, priority in enumerate(priorities if isinstance(priorities, list | tuple) else []):
+        if isinstance(priority, Priority):
+            ids: Any = priority.indicators
+        else:
+            ids = priority.get("indicators", []) if isinstance(priority, dict) else []
+        for q, ref_id in enumerate(ids if isinstance(ids, list | tuple) else []):
+            if isinstance(ref_id, str) and ref_id not in used:
+                template = origins.locate(("priorities", p, "indicators", q), False)
+                problems.append(
+                    Problem(
+                        f"indicator {ref_id!r} is not measured by any domain of the framework"
+                        + did_you_mean(ref_id, list(used)),
+                        template.path,
+                        template.file,
+                        template.line,
+                        template.column,
+                    )
+                )
+
+
+def _load(
+    path: Path, allowed: Sequence[Path], chain: tuple[Path, ...], catalogue: dict[str, Indicator]
+) -> Framework:
+    doc = load_yaml(path)
+    problems: list[Problem] = list(doc.problems)
+    data = doc.data
+    if not isinstance(data, dict):
+        raise ValidationError(
+            [doc.problem((), "a framework is a mapping of keys (id, name, domains...)")],
+            summary=f"{doc.name} is not valid",
+        )
+    origins = _Origins(doc, {})
+    _named_schedules(data, doc, problems)
+    if "extends" in data:
+        target, problem = _resolve_extends(data["extends"], doc, allowed)
+        if problem is not None:
+            raise ValidationError(sort_problems([*problems, problem]), f"{doc.name} is not valid")
+        assert target is not None
+        if target in chain:
+            cycle = " -> ".join(p.name for p in (*chain, target))
+            raise YAMLError([doc.problem(("extends",), f"extends goes round in a circle: {cycle}")])
+        parent = _load(target, allowed, (*chain, target), catalogue)
+        merged, origins = _merge(parent, data, doc, problems)
+    else:
+        for key in _EXTENDS_KEYS[1:]:
+            if key in data:
+                problems.append(doc.problem((key,), f"{key} needs extends", key=True))
+        merged = {k: v for k, v in data.items() if k not in _EXTENDS_KEYS}
+        if isinstance(merged.get("indicators"), list):
+            merged["indicators"] = list(merged["indicators"])
+            for k in range(len(merged["indicators"])):
+                origins.prefixes[("indicators", k)] = (doc, ("indicators", k))
+    _resolve_indicators(merged, origins, catalogue, problems)
+    framework: Framework | None = None
+    try:
+        framework = Framework.model_validate(merged, context={"references_checked": True})
+    except pydantic.ValidationError as exc:
+        problems += pydantic_problems(exc, Framework, origins.locate)
+    if problems or framework is None:
+        raise ValidationError(sort_problems(problems), summary=f"{doc.name} is not valid")
+    return framework
+
+
+def load_framework(id_or_path: str | os.PathLike[str]) -> Framework:
+    """A built-in framework by id (``"nz-lsf-2021"``), or a framework YAML file by path.
+
+    Every problem in the file is reported at once in one :class:`ValidationError`, each with
+    file, line, column and dotted path.
+
+    >>> lsf = load_framework("nz-lsf-2021")
+    >>> lsf.jurisdiction
+    'New Zealand'
+    """
+    reference = os.fspath(id_or_path)
+    candidate = Path(reference)
+    if isinstance(id_or_path, os.PathLike) or _is_path_like(reference) or candidate.is_file():
+        if not candidate.is_file():
+            raise FrameworkNotFoundError(f"no framework file {reference!r}")
+        path = candidate.resolve()
+    else:
+        path = framework_path(reference)
+    allowed = [path.parent, _frameworks_dir().resolve()]
+    return _load(path, allowed, (path,), builtin_catalogue())
+
+
+# -- proposals -------------------------------------------------------------------------------
+
+
+class ProposalFile(_ModelBase):
+    """The shape of a proposals YAML file."""
+
+    title: str | None = None
+    description: str | None = None
+    note: str | None = None
+    source: Source | None = None
+    proposals: Annotated[tuple[Proposal, ...], NotEmpty]
+
+
+def _duplicate_ids(ids: Sequence[Any], where: Callable[[int], Problem], what: str) -> list[Problem]:
+    problems = []
+    first: dict[Any, int] = {}
+    for i, item in enumerate(ids):
+        if not isinstance(item, str):
+            continue
+        if item in first:
+            template = where(i)
+            problems.append(
+                Problem(
+                    f"{what} id {item!r} is used twice (first at {what}s[{first[item]}])",
+                    template.path,
+                    template.file,
+                    template.line,
+                    template.column,
+                )
+            )
+        else:
+            first[item] = i
+    return problems
+
+
+def load_proposals_yaml(path: str | os.PathLike[str]) -> ProposalSet:
+    """Read proposals from a YAML file, reporting every problem at once."""
+    with paused_gc():
+        return _load_proposals_yaml(path)
+
+
+def _load_proposals_yaml(path: str | os.PathLike[str]) -> ProposalSet:
+    doc = load_yaml(path)
+    problems: list[Problem] = list(doc.problems)
+    data = doc.data
+    if not isinstance(data, dict) or "proposals" not in data:
+        raise ValidationError(
+            [*problems, doc.problem((), "a proposals file is a mapping with a 'proposals' list")],
+            summary=f"{doc.name} is not valid",
+        )
+    raw = data.get("proposals")
+    if isinstance(raw, list):
+        ids = [p.get("id") if isinstance(p, dict) else None for p in raw]
+        problems += _duplicate_ids(
+            ids, lambda i: doc.problem(("proposals", i, "id"), ""), "proposal"
+        )
+    parsed: ProposalFile | None = None
+    try:
+        parsed = ProposalFile.model_validate(data)
+    except pydantic.ValidationError as exc:
+        problems += pydantic_problems(exc, ProposalFile, _plain_locator(doc))
+    if problems or parsed is None:
+        raise ValidationError(sort_problems(problems), summary=f"{doc.name} is not valid")
+
+    origins = tuple(
+        Origin(lambda path, i=i: doc.problem(("proposals", i, *path), ""))  # type: ignore[misc]
+        for i in range(len(parsed.proposals))
+    )
+    return ProposalSet(parsed.proposals, origins, doc.name, parsed.title, parsed.note)
+
+
+def load_proposals(
+    source: str | os.PathLike[str] | pd.DataFrame | Sequence[Proposal],
+    costs: str | os.PathLike[str] | pd.DataFrame | None = None,
+) -> ProposalSet:
+    """Proposals from a YAML file, a table of impacts (CSV, Excel or a pandas DataFrame, with
+    costs in a second table or sheet), or proposals built in code.
+
+    Tables have one row per impact; see the docs page "Proposals" for their columns.
+
+    >>> bids = load_proposals("examples/nz-wellbeing-budget-2019/proposals.yaml")
+    >>> len(bids) >= 10
+    True
+    """
+    import pandas as pd
+
+    from .tables import load_proposal_tables
+
+    if isinstance(source, ProposalSet):
+        return source
+    if isinstance(source, pd.DataFrame):
+        return load_proposal_tables(source, costs)
+    if isinstance(source, str | os.PathLike):
+        path = Path(source)
+        if path.suffix.lower() in (".yaml", ".yml"):
+            if costs is not None:
+                raise WellbeingBudgetError("costs go inside a YAML proposals file")
+            return load_proposals_yaml(path)
+        return load_proposal_tables(path, costs)
+    items = list(source)
+    if not all(isinstance(p, Proposal) for p in items):
+        raise WellbeingBudgetError("load_proposals takes a file, a DataFrame or Proposal objects")
+    problems = _duplicate_ids(
+        [p.id for p in items], lambda i: Problem("", ("proposals", i, "id")), "proposal"
+    )
+    if problems:
+        raise ValidationError(problems)
+    return ProposalSet(tuple(items))

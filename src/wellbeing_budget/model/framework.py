@@ -1,0 +1,758 @@
+"""The typed model of a wellbeing framework: pillars, domains, indicators and their sources.
+
+All models are frozen pydantic models that refuse unknown keys, so a misplaced or misspelt key
+in YAML is an error, never silently dropped. Load frameworks with
+:func:`wellbeing_budget.load_framework`; build them in code only for tests and tools.
+
+>>> from wellbeing_budget import load_framework
+>>> lsf = load_framework("nz-lsf-2021")
+>>> lsf.domain("health").pillar
+<Pillar.PEOPLE: 'people'>
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from enum import StrEnum
+from typing import TYPE_CHECKING, Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_serializer,
+    model_validator,
+)
+
+from ..errors import UnitError, UnknownIdError, did_you_mean
+from ..units import CURRENCIES, Quantity, conversion_factor, currency_of, is_share_unit, parse_unit
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = [
+    "Baseline",
+    "Direction",
+    "DiscountBand",
+    "DiscountSpec",
+    "Discounting",
+    "Domain",
+    "Framework",
+    "Generations",
+    "Goalposts",
+    "IndexSpec",
+    "Indicator",
+    "IndicatorCatalogue",
+    "IndicatorRef",
+    "Pillar",
+    "Population",
+    "Priority",
+    "Source",
+    "StatedCounts",
+    "Target",
+]
+
+ID_PATTERN = r"^[a-z0-9][a-z0-9_.-]*$"
+Id = Annotated[str, Field(pattern=ID_PATTERN, min_length=1, max_length=100)]
+Text = Annotated[str, Field(min_length=1)]
+
+
+def _not_empty(value: Any) -> Any:
+    # Checked before the items: a length constraint checked after them would add a second,
+    # misleading error ("at least 1 item") whenever an item is invalid.
+    if isinstance(value, list | tuple) and not value:
+        raise ValueError("must list at least one item")
+    return value
+
+
+NotEmpty = BeforeValidator(_not_empty)
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(
+        frozen=True,
+        extra="forbid",
+        allow_inf_nan=False,
+        use_enum_values=False,
+        validate_default=False,
+        populate_by_name=True,
+    )
+
+
+class Pillar(StrEnum):
+    """The four pillars every domain of every framework belongs to: the level at which any
+    two frameworks can always be compared."""
+
+    PEOPLE = "people"
+    SOCIETY = "society"
+    ENVIRONMENT = "environment"
+    PUBLIC_FINANCES = "public_finances"
+
+
+class Source(_Model):
+    """Where a fact comes from. Every built-in framework, indicator and rate carries one."""
+
+    title: Text
+    publisher: str | None = None
+    url: str | None = Field(default=None, pattern=r"^https?://\S+$")
+    year: int | None = Field(default=None, ge=1800, le=2100)
+    note: str | None = None
+
+
+class Direction(_Model):
+    """Which way is better: ``higher_is_better``, ``lower_is_better``, or ``{target: value}``.
+
+    Named, never +1/-1: a sign that is easy to misread is the most common fault reported
+    against composite-indicator tools.
+    """
+
+    kind: Literal["higher_is_better", "lower_is_better", "target"]
+    target: Quantity | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_yaml(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            if value not in ("higher_is_better", "lower_is_better"):
+                hint = did_you_mean(value, ["higher_is_better", "lower_is_better"])
+                raise ValueError(
+                    f"direction must be 'higher_is_better', 'lower_is_better' or "
+                    f"{{target: value}}, got {value!r}{hint}"
+                )
+            return {"kind": value}
+        if isinstance(value, dict) and "kind" not in value:
+            if set(value) != {"target"}:
+                raise ValueError(
+                    "a target direction is written {target: value}, got keys "
+                    + ", ".join(repr(k) for k in value)
+                )
+            return {"kind": "target", "target": value["target"]}
+        return value
+
+    @model_validator(mode="after")
+    def _target_given(self) -> Direction:
+        if (self.kind == "target") != (self.target is not None):
+            raise ValueError("a target direction needs a target value, and only it has one")
+        return self
+
+    @model_serializer
+    def _to_yaml(self) -> Any:
+        if self.kind == "target":
+            return {"target": str(self.target)}
+        return self.kind
+
+    @property
+    def symbol(self) -> str:
+        """▲ higher is better, ▼ lower is better, ◎ towards a target."""
+        return {"higher_is_better": "▲", "lower_is_better": "▼", "target": "◎"}[self.kind]
+
+
+class Target(_Model):
+    """A level the indicator should reach by a year (a national milestone, say)."""
+
+    value: Quantity
+    year: int | None = Field(default=None, ge=1800, le=2300)
+    note: str | None = None
+    source: Source
+
+
+class Baseline(_Model):
+    """The indicator's current level, needed to turn a relative change into an absolute one."""
+
+    value: Quantity
+    year: int = Field(ge=1800, le=2100)
+    source: Source
+
+
+def _in_indicator_unit(value: Quantity, unit: str, what: str) -> float:
+    """The value in the indicator's unit; a bare number is taken to be in that unit."""
+    if value.unit == "":
+        return value.magnitude
+    try:
+        return value.to(unit)
+    except UnitError as exc:
+        raise ValueError(f"{what} {str(value)!r} is not in the indicator's unit: {exc}") from None
+
+
+class Indicator(_Model):
+    """A measured aspect of wellbeing, with the change that counts as one standard effect."""
+
+    id: Id
+    name: Text
+    description: str | None = None
+    unit: str
+    direction: Direction
+    scale: Quantity
+    scale_basis: Literal["cross_country_sd", "minimal_important_difference", "judgement"]
+    scale_note: str | None = None
+    direction_basis: Literal["stated", "semantic"] | None = None
+    baseline: Baseline | None = None
+    target: Target | None = None
+    groups: tuple[Id, ...] = ()
+    codes: tuple[Text, ...] = ()
+    status: Literal["primary", "secondary", "unconfirmed"] | None = None
+    note: str | None = None
+    source: Source
+
+    @field_validator("unit")
+    @classmethod
+    def _known_unit(cls, unit: str) -> str:
+        try:
+            parse_unit(unit)
+        except UnitError as exc:
+            raise ValueError(str(exc)) from None
+        return unit
+
+    @field_validator("scale")
+    @classmethod
+    def _scale_in_unit(cls, scale: Quantity, info: ValidationInfo) -> Quantity:
+        unit = info.data.get("unit")
+        if unit is None:
+            return scale
+        if scale.unit == "percentage_point" and is_share_unit(unit):
+            size = scale.magnitude
+        else:
+            size = _in_indicator_unit(scale, unit, "scale")
+        if not (size > 0 and math.isfinite(size)):
+            raise ValueError(f"scale must be a positive change, got {str(scale)!r}")
+        return scale
+
+    @field_validator("direction")
+    @classmethod
+    def _direction_target_in_unit(cls, direction: Direction, info: ValidationInfo) -> Direction:
+        unit = info.data.get("unit")
+        if unit is not None and direction.target is not None:
+            _in_indicator_unit(direction.target, unit, "target")
+        return direction
+
+    @field_validator("baseline", "target")
+    @classmethod
+    def _level_in_unit(
+        cls, level: Baseline | Target | None, info: ValidationInfo
+    ) -> Baseline | Target | None:
+        unit = info.data.get("unit")
+        if unit is not None and level is not None:
+            _in_indicator_unit(level.value, unit, str(info.field_name))
+        return level
+
+    @field_validator("groups")
+    @classmethod
+    def _unique_groups(cls, groups: tuple[str, ...]) -> tuple[str, ...]:
+        _refuse_duplicates(groups, "group")
+        return groups
+
+    @property
+    def scale_value(self) -> float:
+        """The scale in the indicator's own unit (percentage points count as percent)."""
+        if self.scale.unit == "percentage_point" and is_share_unit(self.unit):
+            return self.scale.magnitude * conversion_factor("percent", self.unit)
+        return _in_indicator_unit(self.scale, self.unit, "scale")
+
+    @property
+    def target_value(self) -> float | None:
+        """The target in the indicator's unit: a target direction's, else a milestone's."""
+        target = self.direction.target
+        if target is None and self.target is not None:
+            target = self.target.value
+        return None if target is None else _in_indicator_unit(target, self.unit, "target")
+
+
+class IndicatorRef(_Model):
+    """A domain's reference to an indicator, with an optional weight within the domain."""
+
+    id: Id
+    weight: float = Field(default=1.0, ge=0)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_yaml(cls, value: Any) -> Any:
+        return {"id": value} if isinstance(value, str) else value
+
+    @model_serializer
+    def _to_yaml(self) -> Any:
+        return self.id if self.weight == 1.0 else {"id": self.id, "weight": self.weight}
+
+
+class Domain(_Model):
+    """A domain of wellbeing (health, housing, natural environment...) in one pillar."""
+
+    id: Id
+    name: Text
+    pillar: Pillar
+    weight: float = Field(default=1.0, ge=0)
+    level: str | None = None
+    description: str | None = None
+    note: str | None = None
+    indicators: tuple[IndicatorRef, ...] = ()
+
+    @field_validator("indicators")
+    @classmethod
+    def _unique_refs(cls, refs: tuple[IndicatorRef, ...]) -> tuple[IndicatorRef, ...]:
+        _refuse_duplicates([r.id for r in refs], "indicator")
+        return refs
+
+    @field_validator("pillar", mode="before")
+    @classmethod
+    def _pillar_hint(cls, value: Any) -> Any:
+        pillars = [p.value for p in Pillar]
+        if isinstance(value, str) and value not in pillars:
+            raise ValueError(
+                f"pillar must be one of {', '.join(pillars)}, got {value!r}"
+                + did_you_mean(value, pillars)
+            )
+        return value
+
+
+class Generations(_Model):
+    """How far the current generation reaches, and how far the assessment looks."""
+
+    current_horizon: Quantity
+    assessment_horizon: Quantity
+    source: Source | None = None
+
+    @field_validator("current_horizon", "assessment_horizon")
+    @classmethod
+    def _whole_years(cls, value: Quantity) -> Quantity:
+        years = _years(value)
+        if years < 1 or abs(years - round(years)) > 1e-9:
+            raise ValueError(f"must be a positive whole number of years, got {str(value)!r}")
+        return value
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Generations:
+        if self.current_years > self.assessment_years:
+            raise ValueError(
+                f"current_horizon ({self.current_horizon}) is beyond assessment_horizon "
+                f"({self.assessment_horizon})"
+            )
+        return self
+
+    @property
+    def current_years(self) -> int:
+        """The current generation's horizon in whole years."""
+        return round(_years(self.current_horizon))
+
+    @property
+    def assessment_years(self) -> int:
+        """The assessment horizon in whole years."""
+        return round(_years(self.assessment_horizon))
+
+
+def _years(value: Quantity) -> float:
+    if value.unit == "":
+        raise ValueError(f"a duration needs a unit (e.g. '25 years'), got {str(value)!r}")
+    try:
+        return value.to("year")
+    except UnitError as exc:
+        raise ValueError(str(exc)) from None
+
+
+def _rate_fraction(value: Quantity) -> float:
+    if value.unit == "":
+        fraction = value.magnitude
+        if fraction > 1:
+            raise ValueError(
+                f"a rate of {value.magnitude:g} would be {value.magnitude * 100:g}% a year; "
+                f"write '{value.magnitude:g} percent' if that is meant"
+            )
+    else:
+        try:
+            fraction = value.to("dimensionless")
+        except UnitError:
+            raise ValueError(
+                f"a rate is a percentage such as '2 percent', got {str(value)!r}"
+            ) from None
+    if not 0 <= fraction < 1:
+        raise ValueError(f"a yearly rate must be at least 0% and below 100%, got {str(value)!r}")
+    return fraction
+
+
+class DiscountBand(_Model):
+    """One band of a declining schedule: ``rate`` applies from year ``from_year`` on."""
+
+    from_year: int = Field(ge=0)
+    rate: Quantity
+
+    @field_validator("rate")
+    @classmethod
+    def _valid_rate(cls, rate: Quantity) -> Quantity:
+        _rate_fraction(rate)
+        return rate
+
+    @property
+    def fraction(self) -> float:
+        """The rate as a fraction (``2 percent`` -> 0.02)."""
+        return _rate_fraction(self.rate)
+
+
+class DiscountSpec(_Model):
+    """A discount schedule: ``none``, ``constant`` (one ``rate``) or ``declining``
+    (a ``schedule`` of bands)."""
+
+    kind: Literal["none", "constant", "declining"]
+    rate: Quantity | None = None
+    schedule: tuple[DiscountBand, ...] = ()
+    name: str | None = None
+    source: Source | None = None
+
+    @field_validator("rate")
+    @classmethod
+    def _valid_rate(cls, rate: Quantity | None) -> Quantity | None:
+        if rate is not None:
+            _rate_fraction(rate)
+        return rate
+
+    @model_validator(mode="after")
+    def _consistent(self) -> DiscountSpec:
+        if self.kind == "constant" and (self.rate is None or self.schedule):
+            raise ValueError("a constant schedule needs a rate and no schedule")
+        if self.kind == "declining":
+            if self.rate is not None or not self.schedule:
+                raise ValueError("a declining schedule needs a schedule of bands and no rate")
+            starts = [band.from_year for band in self.schedule]
+            if starts[0] > 1:
+                raise ValueError("the first band must start at year 0 or 1")
+            if any(b <= a for a, b in itertools.pairwise(starts)):
+                raise ValueError("bands must be in increasing order of from_year")
+        if self.kind == "none" and (self.rate is not None or self.schedule):
+            raise ValueError("a 'none' schedule takes no rate and no schedule")
+        return self
+
+    def rate_for_year(self, year: int) -> float:
+        """The yearly rate applied between ``year - 1`` and ``year``."""
+        if self.kind == "none":
+            return 0.0
+        if self.kind == "constant":
+            assert self.rate is not None
+            return _rate_fraction(self.rate)
+        rate = 0.0
+        for band in self.schedule:
+            if band.from_year <= year:
+                rate = band.fraction
+        return rate
+
+
+class Discounting(_Model):
+    """Separate schedules for money and for wellbeing effects."""
+
+    money: DiscountSpec
+    wellbeing: DiscountSpec
+
+
+class Population(_Model):
+    """The population the framework's indicators describe, with its source."""
+
+    count: float = Field(gt=0)
+    year: int = Field(ge=1800, le=2100)
+    source: Source
+
+
+def _refuse_duplicates(ids: list[str] | tuple[str, ...], what: str) -> None:
+    seen: set[str] = set()
+    for item in ids:
+        if item in seen:
+            raise ValueError(f"{what} {item!r} is listed twice")
+        seen.add(item)
+
+
+class IndicatorCatalogue(_Model):
+    """A file of indicator definitions that frameworks refer to by id."""
+
+    id: Id
+    name: Text
+    description: str | None = None
+    source: Source
+    indicators: tuple[Indicator, ...]
+
+    @field_validator("indicators")
+    @classmethod
+    def _unique(cls, indicators: tuple[Indicator, ...]) -> tuple[Indicator, ...]:
+        _refuse_duplicates([i.id for i in indicators], "indicator")
+        return indicators
+
+
+class StatedCounts(_Model):
+    """How many domains and indicators the framework's own source says it has, so coverage
+    (encoded / stated) can be checked and shown."""
+
+    domains: int | None = Field(default=None, ge=1)
+    domain_level: str | None = None
+    indicators: int | None = Field(default=None, ge=1)
+    as_of: str | None = None
+    note: str | None = None
+    source: Source | None = None
+
+
+class Goalposts(_Model):
+    """Fixed minimum and maximum for goalpost normalisation; ``log`` normalises logarithms."""
+
+    min: float
+    max: float
+    log: bool = False
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Goalposts:
+        if not self.max > self.min:
+            raise ValueError(f"goalposts need max > min, got min {self.min}, max {self.max}")
+        if self.log and self.min <= 0:
+            raise ValueError("log goalposts need a positive minimum")
+        return self
+
+
+NormaliseMethod = Literal["minmax", "goalposts", "zscore", "rank", "distance_to_target"]
+AggregateMethod = Literal["arithmetic", "geometric", "harmonic"]
+
+
+class IndexSpec(_Model):
+    """How the framework's published composite index is computed from indicator levels."""
+
+    name: Text
+    normalise: NormaliseMethod
+    goalposts: dict[Id, Goalposts] = Field(default_factory=dict)
+    aggregate_indicators: AggregateMethod = "arithmetic"
+    aggregate_domains: AggregateMethod = "arithmetic"
+    missing: Literal["refuse", "renormalise", "drop"] = "refuse"
+    note: str | None = None
+    source: Source
+
+
+class Priority(_Model):
+    """A government priority (a 2019 Wellbeing Budget priority, say) expressed over the
+    framework's indicators and the population groups it focuses on."""
+
+    id: Id
+    name: Text
+    description: str | None = None
+    indicators: Annotated[tuple[Id, ...], NotEmpty]
+    groups: tuple[Id, ...] = ()
+    source: Source
+
+
+class Framework(_Model):
+    """A wellbeing framework: domains in four pillars, each measured by indicators.
+
+    ``indicators`` holds the definition of every indicator the domains use, so a framework is
+    complete in itself; :meth:`to_yaml` writes it out whole and reading that back gives an
+    equal framework.
+    """
+
+    id: Id
+    name: Text
+    version: str
+    jurisdiction: Text
+    description: str | None = None
+    based_on: tuple[Id, ...] = ()
+    source: Source
+    currency: str
+    price_year: int = Field(ge=1800, le=2100)
+    population: Population | None = None
+    generations: Generations
+    discounting: Discounting
+    domains: Annotated[tuple[Domain, ...], NotEmpty]
+    indicators: tuple[Indicator, ...] = ()
+    priorities: tuple[Priority, ...] = ()
+    counts: StatedCounts | None = None
+    index_spec: IndexSpec | None = Field(default=None, alias="index")
+    note: str | None = None
+
+    @field_validator("currency")
+    @classmethod
+    def _known_currency(cls, currency: str) -> str:
+        if currency not in CURRENCIES or currency_of(currency) != currency:
+            raise ValueError(
+                f"currency must be one of {', '.join(CURRENCIES)}, got {currency!r}"
+                + did_you_mean(currency, CURRENCIES)
+            )
+        return currency
+
+    @field_validator("domains")
+    @classmethod
+    def _unique_domains(cls, domains: tuple[Domain, ...]) -> tuple[Domain, ...]:
+        _refuse_duplicates([d.id for d in domains], "domain")
+        return domains
+
+    @field_validator("indicators")
+    @classmethod
+    def _unique_indicators(cls, indicators: tuple[Indicator, ...]) -> tuple[Indicator, ...]:
+        _refuse_duplicates([i.id for i in indicators], "indicator")
+        return indicators
+
+    @model_validator(mode="after")
+    def _references_resolve(self, info: ValidationInfo) -> Framework:
+        if info.context and info.context.get("references_checked"):
+            return self  # the loader has reported these, located in the file
+        known = {i.id for i in self.indicators}
+        used: dict[str, str] = {}
+        for domain in self.domains:
+            for ref in domain.indicators:
+                if ref.id not in known:
+                    raise ValueError(
+                        f"domain {domain.id!r} refers to unknown indicator {ref.id!r}"
+                        + did_you_mean(ref.id, known)
+                    )
+                if ref.id in used:
+                    raise ValueError(
+                        f"indicator {ref.id!r} is in domains {used[ref.id]!r} and {domain.id!r}: "
+                        "its effects would count twice"
+                    )
+                used[ref.id] = domain.id
+        for priority in self.priorities:
+            for indicator_id in priority.indicators:
+                if indicator_id not in used:
+                    raise ValueError(
+                        f"priority {priority.id!r} refers to {indicator_id!r}, which no domain "
+                        "of the framework measures" + did_you_mean(indicator_id, used)
+                    )
+        return self
+
+    @model_validator(mode="after")
+    def _index_fits(self) -> Framework:
+        spec = self.index_spec
+        if spec is None:
+            return self
+        used = {ref.id for d in self.domains for ref in d.indicators}
+        for indicator_id in spec.goalposts:
+            if indicator_id not in used:
+                raise ValueError(f"index goalposts name {indicator_id!r}, which no domain measures")
+        if spec.normalise == "goalposts":
+            lacking = sorted(i for i in used if i not in spec.goalposts)
+            if lacking:
+                raise ValueError(f"goalpost normalisation needs goalposts for {lacking}")
+        return self
+
+    # -- lookups ------------------------------------------------------------------------
+
+    def domain(self, domain_id: str) -> Domain:
+        """The domain with this id; :class:`UnknownIdError` with a suggestion otherwise."""
+        for domain in self.domains:
+            if domain.id == domain_id:
+                return domain
+        raise _lookup_error("domain", domain_id, [d.id for d in self.domains])
+
+    def indicator(self, indicator_id: str) -> Indicator:
+        """The indicator with this id; :class:`UnknownIdError` with a suggestion otherwise."""
+        for indicator in self.indicators:
+            if indicator.id == indicator_id:
+                return indicator
+        raise _lookup_error("indicator", indicator_id, [i.id for i in self.indicators])
+
+    @property
+    def coverage(self) -> float | None:
+        """Indicators encoded over the indicators the framework's source states, if stated."""
+        if self.counts is None or self.counts.indicators is None:
+            return None
+        return len(self.indicators) / self.counts.indicators
+
+    @property
+    def pillars(self) -> tuple[Pillar, ...]:
+        """The pillars this framework's domains cover, in the canonical order."""
+        present = {d.pillar for d in self.domains}
+        return tuple(p for p in Pillar if p in present)
+
+    # -- views ---------------------------------------------------------------------------
+
+    def to_data(self) -> dict[str, Any]:
+        """Plain data in the YAML shape (what :meth:`to_yaml` writes)."""
+        data: dict[str, Any] = self.model_dump(mode="json", exclude_defaults=True, by_alias=True)
+        return data
+
+    def to_yaml(self, path: str | None = None) -> str:
+        """The framework as self-contained YAML; written atomically to ``path`` if given.
+
+        Reading the text back with :func:`~wellbeing_budget.load_framework` gives an equal
+        framework.
+        """
+        from ..io.yamlio import dump_yaml, write_text_atomic
+
+        text = f"# framework {self.id}, written by wellbeing-budget\n" + dump_yaml(self.to_data())
+        if path is not None:
+            write_text_atomic(path, text)
+        return text
+
+    def indicators_frame(self) -> pd.DataFrame:
+        """One row per indicator of each domain: domain, pillar, weights, unit, direction,
+        scale and source."""
+        import pandas as pd
+
+        by_id = {i.id: i for i in self.indicators}
+        rows = []
+        for domain in self.domains:
+            for ref in domain.indicators:
+                ind = by_id[ref.id]
+                rows.append(
+                    {
+                        "domain": domain.id,
+                        "domain_name": domain.name,
+                        "pillar": domain.pillar.value,
+                        "domain_weight": domain.weight,
+                        "indicator": ind.id,
+                        "indicator_name": ind.name,
+                        "indicator_weight": ref.weight,
+                        "unit": ind.unit,
+                        "direction": ind.direction.kind,
+                        "scale": str(ind.scale),
+                        "scale_basis": ind.scale_basis,
+                        "status": ind.status,
+                        "source": ind.source.title,
+                        "source_url": ind.source.url,
+                    }
+                )
+        columns = [
+            "domain",
+            "domain_name",
+            "pillar",
+            "domain_weight",
+            "indicator",
+            "indicator_name",
+            "indicator_weight",
+            "unit",
+            "direction",
+            "scale",
+            "scale_basis",
+            "status",
+            "source",
+            "source_url",
+        ]
+        return pd.DataFrame(rows, columns=columns)
+
+    def index(self, data: Any, **options: Any) -> pd.DataFrame:
+        """The framework's composite index of indicator levels in ``data`` (a tidy table:
+        ``jurisdiction``, ``indicator``, ``year``, ``value``): scores and ranks per
+        jurisdiction and year, with domain scores and normalised values kept for explanation.
+        See :func:`wellbeing_budget.analysis.composite.compute_index` for the options.
+        """
+        from ..analysis.composite import compute_index
+
+        return compute_index(self, data, **options)
+
+    def status(self, data: Any, **options: Any) -> Any:
+        """Where each indicator stands in the data: latest value, trend and distance to target.
+
+        ``data`` is a tidy table (DataFrame or CSV path) with columns ``jurisdiction``,
+        ``indicator``, ``year``, ``value`` and optionally ``group``. See
+        :func:`wellbeing_budget.analysis.monitoring.indicator_status` for the options.
+        """
+        from ..analysis.monitoring import indicator_status
+
+        return indicator_status(self, data, **options)
+
+    def _repr_html_(self) -> str:
+        from ..views.html import framework_html
+
+        return framework_html(self)
+
+    def __str__(self) -> str:
+        n_ind = sum(len(d.indicators) for d in self.domains)
+        return (
+            f"{self.name} ({self.id} {self.version}, {self.jurisdiction}): "
+            f"{len(self.domains)} domains, {n_ind} indicators, pillars "
+            + ", ".join(p.value for p in self.pillars)
+        )
+
+
+def _lookup_error(what: str, key: str, candidates: list[str]) -> UnknownIdError:
+    return UnknownIdError(f"no {what} {key!r}{did_you_mean(key, candidates)}")

@@ -1,0 +1,261 @@
+"""Budget proposals (bids): who leads them, what they cost, and what they change.
+
+A proposal moves one or more indicators of a framework (its **impacts**), each with a timing
+and an evidence strength; it costs money by year and may save or raise some. Proposals are
+read from YAML or from tables (:func:`wellbeing_budget.load_proposals`) and checked against a
+framework when they are scored.
+
+The rule for ``people``: an impact that gives ``people`` states its change **per person
+reached**. Its effect on the indicator, which describes the whole population, is
+``change x people / population`` (the framework's population). Use it for indicators that are
+population averages or shares (life satisfaction, the share of adults in distress); for
+totals (emissions, hectares, capital) give the total change and no ``people``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Annotated, Literal, overload
+
+from pydantic import Field, field_validator, model_validator
+
+from ..errors import PathElement, Problem, UnitError, UnknownIdError, did_you_mean
+from ..units import Quantity, conversion_factor, currency_of
+from .framework import ID_PATTERN, NotEmpty, Source, _Model
+
+__all__ = [
+    "Evidence",
+    "FiscalEffect",
+    "Impact",
+    "MoneyLine",
+    "Origin",
+    "Proposal",
+    "ProposalSet",
+    "Timing",
+]
+
+Id = Annotated[str, Field(pattern=ID_PATTERN, min_length=1, max_length=100)]
+Text = Annotated[str, Field(min_length=1)]
+Evidence = Literal["high", "medium", "low"]
+Year = Annotated[int, Field(ge=1800, le=2300)]
+
+
+def _duration_years(value: Quantity, what: str) -> float:
+    if value.unit == "":
+        raise ValueError(f"{what} needs a unit of time (e.g. '3 years'), got {str(value)!r}")
+    try:
+        years = value.to("year")
+    except UnitError as exc:
+        raise ValueError(str(exc)) from None
+    if years < 0:
+        raise ValueError(f"{what} cannot be negative, got {str(value)!r}")
+    return years
+
+
+class Timing(_Model):
+    """When an impact happens: it starts in calendar year ``start``, rises linearly over
+    ``ramp_up``, lasts ``duration`` in all (ramp-up included), and afterwards a share
+    ``persistence`` of it remains each year (geometric decay)."""
+
+    start: Year
+    ramp_up: Quantity = Quantity(0.0, "year")
+    duration: Quantity
+    persistence: float = Field(default=0.0, ge=0, lt=1)
+
+    @field_validator("ramp_up")
+    @classmethod
+    def _ramp(cls, value: Quantity) -> Quantity:
+        _duration_years(value, "ramp_up")
+        return value
+
+    @field_validator("duration")
+    @classmethod
+    def _duration(cls, value: Quantity) -> Quantity:
+        if _duration_years(value, "duration") == 0:
+            raise ValueError(f"duration must be longer than zero, got {str(value)!r}")
+        return value
+
+    @property
+    def ramp_up_years(self) -> float:
+        """The ramp-up in years."""
+        return _duration_years(self.ramp_up, "ramp_up")
+
+    @property
+    def duration_years(self) -> float:
+        """The duration in years."""
+        return _duration_years(self.duration, "duration")
+
+
+class Impact(_Model):
+    """One change to one indicator, for one population group."""
+
+    indicator: Id
+    change: Quantity | None = None
+    relative_change: Quantity | None = None
+    people: Quantity | None = None
+    group: Id = "all"
+    timing: Timing
+    evidence: Evidence
+    source: Source | str | None = None
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _one_change(self) -> Impact:
+        if (self.change is None) == (self.relative_change is None):
+            raise ValueError("give either change (absolute) or relative_change, not both")
+        return self
+
+    @field_validator("relative_change")
+    @classmethod
+    def _relative(cls, value: Quantity | None) -> Quantity | None:
+        if value is not None and value.unit != "":
+            try:
+                conversion_factor(value.unit, "dimensionless")
+            except UnitError:
+                raise ValueError(
+                    f"relative_change is a share such as '-5 percent', got {str(value)!r}"
+                ) from None
+        return value
+
+    @field_validator("people")
+    @classmethod
+    def _people(cls, value: Quantity | None) -> Quantity | None:
+        if value is None:
+            return value
+        count = value.magnitude if value.unit == "" else _count(value)
+        if not count > 0:
+            raise ValueError(f"people must be a positive number, got {str(value)!r}")
+        return value
+
+    @property
+    def people_count(self) -> float | None:
+        """The number of people reached, if the change is per person."""
+        if self.people is None:
+            return None
+        return self.people.magnitude if self.people.unit == "" else _count(self.people)
+
+
+def _count(value: Quantity) -> float:
+    try:
+        return value.to("person")
+    except UnitError:
+        raise ValueError(f"people is a number of people, got {str(value)!r}") from None
+
+
+class MoneyLine(_Model):
+    """An amount of money in one calendar year (``455 million NZD``)."""
+
+    year: Year
+    amount: Quantity
+    note: str | None = None
+
+    @field_validator("amount")
+    @classmethod
+    def _money(cls, value: Quantity) -> Quantity:
+        if currency_of(value.unit) is None:
+            raise ValueError(
+                f"amount must be money with its currency (e.g. '12 million NZD'), got "
+                f"{str(value)!r}"
+            )
+        return value
+
+    @property
+    def currency(self) -> str:
+        """The currency code of the amount."""
+        code = currency_of(self.amount.unit)
+        assert code is not None
+        return code
+
+
+class FiscalEffect(MoneyLine):
+    """Money a proposal gives back to the public finances: a saving or new revenue."""
+
+    kind: Literal["saving", "revenue"] = "saving"
+
+
+class Proposal(_Model):
+    """A budget bid: its lead agency and partners (the silos it spans), its costs and fiscal
+    effects by year, and its impacts on the framework's indicators."""
+
+    id: Id
+    title: Text
+    lead_agency: Text
+    partner_agencies: tuple[Text, ...] = ()
+    groups: tuple[Id, ...] = ()
+    priorities: tuple[Id, ...] = ()
+    description: str | None = None
+    costs: tuple[MoneyLine, ...] = ()
+    fiscal_effects: tuple[FiscalEffect, ...] = ()
+    impacts: Annotated[tuple[Impact, ...], NotEmpty]
+    source: Source | str | None = None
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _distinct_agencies(self) -> Proposal:
+        agencies = [self.lead_agency, *self.partner_agencies]
+        if len(set(agencies)) != len(agencies):
+            raise ValueError("an agency is listed twice among lead_agency and partner_agencies")
+        return self
+
+    @property
+    def agencies(self) -> tuple[str, ...]:
+        """Lead agency first, then partners."""
+        return (self.lead_agency, *self.partner_agencies)
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a proposal was written, so problems found when scoring point into the file or
+    table: ``where(path)`` gives a located template :class:`Problem` for a path inside the
+    proposal (``("impacts", 2, "change")``)."""
+
+    where: Callable[[tuple[PathElement, ...]], Problem] = field(repr=False, compare=False)
+
+    def problem(self, path: Sequence[PathElement], message: str) -> Problem:
+        """A problem at ``path`` inside the proposal."""
+        template = self.where(tuple(path))
+        return Problem(message, template.path, template.file, template.line, template.column)
+
+
+@dataclass(frozen=True)
+class ProposalSet(Sequence[Proposal]):
+    """Proposals read from one source, in order, each remembering where it was written."""
+
+    proposals: tuple[Proposal, ...]
+    origins: tuple[Origin, ...] = ()
+    name: str | None = None
+    title: str | None = None
+    note: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.origins and len(self.origins) != len(self.proposals):
+            raise ValueError("one origin per proposal")
+
+    @overload
+    def __getitem__(self, index: int) -> Proposal: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Proposal]: ...
+    def __getitem__(self, index: int | slice) -> Proposal | Sequence[Proposal]:
+        return self.proposals[index]
+
+    def __len__(self) -> int:
+        return len(self.proposals)
+
+    def __iter__(self) -> Iterator[Proposal]:
+        return iter(self.proposals)
+
+    def origin(self, index: int) -> Origin:
+        """Where proposal ``index`` was written (its position when unknown)."""
+        if self.origins:
+            return self.origins[index]
+        name = self.name
+        return Origin(lambda path: Problem("", ("proposals", index, *path), name))
+
+    def get(self, proposal_id: str) -> Proposal:
+        """The proposal with this id; :class:`UnknownIdError` with a suggestion otherwise."""
+        for proposal in self.proposals:
+            if proposal.id == proposal_id:
+                return proposal
+        ids = [p.id for p in self.proposals]
+        raise UnknownIdError(f"no proposal {proposal_id!r}{did_you_mean(proposal_id, ids)}")

@@ -1,0 +1,98 @@
+"""Indicator status from real data: the UNDP HDI components, 1990-2022."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+import wellbeing_budget as wb
+
+from ..conftest import DATA, hdi_series
+
+HDI = wb.load_framework("undp-hdi")
+
+
+def hdi_data() -> pd.DataFrame:
+    return hdi_series()
+
+
+def test_status_of_real_series() -> None:
+    status = HDI.status(hdi_data()).frame
+    assert len(status) == 5 * 4
+    nz = status[status.jurisdiction == "New Zealand"].set_index("indicator")
+    assert nz.loc["undp.life-expectancy", "latest_year"] == 2022
+    assert nz.loc["undp.life-expectancy", "latest_value"] == pytest.approx(83.006)
+    assert nz.loc["undp.life-expectancy", "trend"] == "improving"
+    # Australia's expected schooling fell by about two standard effects over 2012-2022
+    au = status[status.jurisdiction == "Australia"].set_index("indicator")
+    assert au.loc["undp.expected-schooling", "trend"] == "worsening"
+
+
+def test_trend_classes_follow_direction_and_tolerance() -> None:
+    lsf = wb.load_framework("nz-lsf-2021")
+    data = pd.DataFrame(
+        {
+            "jurisdiction": "NZ",
+            "indicator": ["nz.loneliness"] * 3 + ["nz.life-expectancy"] * 3 + ["nz.voter-turnout"],
+            "year": [2010, 2015, 2020, 2010, 2015, 2020, 2020],
+            "value": [20, 18, 16, 81.0, 81.01, 81.02, 79],
+        }
+    )
+    status = lsf.status(data).frame.set_index("indicator")
+    assert status.loc["nz.loneliness", "trend"] == "improving"  # lower is better, falling
+    assert status.loc["nz.life-expectancy", "trend"] == "maintaining"  # < 0.1 standard effects
+    assert status.loc["nz.voter-turnout", "trend"] == "unknown"  # one observation
+
+
+def test_units_are_converted_once_per_unit() -> None:
+    data = pd.DataFrame(
+        {
+            "jurisdiction": "NZ",
+            "indicator": "undp.life-expectancy",
+            "year": [2020, 2021],
+            "value": [960.0, 972.0],
+            "unit": "month",
+        }
+    )
+    status = HDI.status(data).frame
+    assert status.loc[0, "latest_value"] == pytest.approx(81.0)
+
+
+def test_bad_data_is_reported_by_row() -> None:
+    data = hdi_data().head(6).copy()
+    data.loc[1, "indicator"] = "undp.life-expectancyy"
+    data["value"] = data["value"].astype(object)
+    data.loc[2, "value"] = "n/a"
+    with pytest.raises(wb.ValidationError) as info:
+        HDI.status(data)
+    messages = [str(p) for p in info.value.problems]
+    assert any("rows[2].value" in m for m in messages)
+    assert any("did you mean 'undp.life-expectancy'" in m for m in messages)
+    with pytest.raises(wb.ValidationError, match="missing column 'year'"):
+        HDI.status(data.drop(columns="year"))
+
+
+def test_status_renders_arrows_and_sparklines(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    status = HDI.status(hdi_data())
+    html = status._repr_html_()
+    assert "▲" in html and "<polyline" in html
+    page = status.to_html(tmp_path / "status.html")
+    assert "<script" not in page
+    fig = status.plot()
+    assert len([ax for ax in fig.axes if ax.get_visible()]) == 4
+
+
+def test_better_life_index_single_year_has_no_trend() -> None:
+    raw = pd.read_csv(DATA / "oecd_bli_2015.csv", encoding="utf-8-sig")
+    rows = raw[(raw.INEQUALITY == "TOT") & (raw.INDICATOR == "HS_LEB")]
+    data = pd.DataFrame(
+        {
+            "jurisdiction": rows.Country,
+            "indicator": "undp.life-expectancy",
+            "year": 2015,
+            "value": rows.Value,
+        }
+    )
+    status = HDI.status(data).frame
+    assert (status.trend == "unknown").all()
+    assert len(status) == rows.Country.nunique()

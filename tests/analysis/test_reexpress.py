@@ -1,0 +1,151 @@
+"""Crosswalks between frameworks, re-expressed scorecards, framework comparison."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import wellbeing_budget as wb
+from wellbeing_budget.analysis.reexpress import reexpress
+from wellbeing_budget.io.crosswalks import find_crosswalk
+from wellbeing_budget.model.crosswalk import pillar_crosswalk
+
+from ..conftest import ROOT
+from ..test_cli import run
+
+EXAMPLE = ROOT / "examples" / "nz-wellbeing-budget-2019" / "proposals.yaml"
+CARD = wb.score(wb.load_framework("nz-wellbeing-budget-2019"), wb.load_proposals(EXAMPLE))
+
+
+@pytest.mark.parametrize("name", wb.list_crosswalks())
+def test_built_in_crosswalks_are_complete(name: str) -> None:
+    crosswalk = wb.load_crosswalk(name)
+    source = wb.load_framework(crosswalk.from_framework)
+    target = wb.load_framework(crosswalk.to_framework)
+    weights = crosswalk.matrix(source, target)
+    unmapped = {u.domain for u in crosswalk.unmapped_from}
+    for n, domain in enumerate(source.domains):
+        expected = 0.0 if domain.id in unmapped else 1.0
+        assert weights[n].sum() == pytest.approx(expected), domain.id
+    assert all(link.note for link in crosswalk.links)
+
+
+def test_reexpression_conserves_effects() -> None:
+    again = CARD.to_framework("oecd-hows-life")
+    summary = CARD.summary()
+    moved = again.summary()
+    for generation in ("current", "future"):
+        total = moved[f"{generation}_total"] + moved[f"{generation}_unmapped"]
+        assert np.allclose(total, summary[f"{generation}_total"])
+    frame = again.to_frame()
+    assert set(frame.domain) - {"(unmapped)"} <= {d.id for d in again.target.domains}
+
+
+def test_unmapped_domains_are_reported_not_dropped() -> None:
+    bid = wb.Proposal.model_validate(
+        {
+            "id": "trust",
+            "title": "Trust",
+            "lead_agency": "A",
+            "impacts": [
+                {
+                    "indicator": "nz.trust-in-government",
+                    "change": "0.5 point",
+                    "evidence": "low",
+                    "timing": {"start": 2019, "duration": "1 year"},
+                }
+            ],
+        }
+    )
+    card = wb.score(wb.load_framework("nz-wellbeing-budget-2019"), [bid], wellbeing_discount="none")
+    wales = card.to_framework("wales-wellbeing-future-generations").summary()
+    assert wales.loc["trust", "current_total"] == 0
+    assert wales.loc["trust", "current_unmapped"] == pytest.approx(1.0)
+
+
+def test_lineage_finds_the_crosswalk_of_the_parent_framework() -> None:
+    b19 = wb.load_framework("nz-wellbeing-budget-2019")
+    crosswalk = find_crosswalk(b19, wb.load_framework("oecd-hows-life"))
+    assert crosswalk.id == "nz-lsf-2021--oecd-hows-life"
+
+
+def test_pillar_crosswalk_is_always_available() -> None:
+    lsf, hdi = wb.load_framework("nz-lsf-2021"), wb.load_framework("undp-hdi")
+    crosswalk = pillar_crosswalk(lsf, hdi)
+    assert crosswalk.basis == "pillar"
+    unmapped = {u.domain for u in crosswalk.unmapped_from}
+    assert "natural-environment" in unmapped and "health" not in unmapped
+    again = reexpress(CARD, hdi)
+    assert again.crosswalk.basis == "pillar"
+    assert (again.summary().current_unmapped >= 0).all()
+
+
+def test_compare_frameworks_lists_coverage_both_ways() -> None:
+    table = wb.compare_frameworks("nz-lsf-2021", "wales-wellbeing-future-generations")
+    lsf = table[table.framework == "nz-lsf-2021"].set_index("domain")
+    wales = table[table.framework == "wales-wellbeing-future-generations"].set_index("domain")
+    assert not lsf.loc["institutions-and-governance", "covered"]
+    assert "ways of working" in lsf.loc["institutions-and-governance", "note"]
+    assert "health" in wales.loc["healthier", "counterparts"]
+    assert wales.covered.all()
+
+
+BAD = """\
+id: bad
+from: nz-lsf-2021
+to: oecd-hows-life
+basis: judgement
+source: {title: Test}
+links:
+  - {source: helth, target: health}
+  - {source: housing, target: housing, weight: 0.5}
+unmapped_from:
+  - {domain: safety, note: not mapped}
+"""
+
+
+def test_a_crosswalk_that_drops_domains_is_refused(write_yaml: Callable[..., Path]) -> None:
+    with pytest.raises(wb.ValidationError) as info:
+        wb.load_crosswalk(write_yaml(BAD, "bad.yaml"))
+    messages = [str(p) for p in info.value.problems]
+    assert any("7:" in m and "has no domain 'helth'; did you mean 'health'" in m for m in messages)
+    assert any("weights of 'housing' add up to 0.5" in m for m in messages)
+    assert any(
+        "neither linked nor listed in unmapped_from" in m and "knowledge-and-skills" in m
+        for m in messages
+    )
+    assert any("neither linked nor listed in unmapped_to" in m for m in messages)
+
+
+def test_compare_command_ranks_the_nz_budget_under_three_frameworks() -> None:
+    status, text = run(
+        "compare",
+        str(EXAMPLE),
+        "--framework",
+        "nz-wellbeing-budget-2019",
+        "--framework",
+        "oecd-hows-life",
+        "--framework",
+        "wales-wellbeing-future-generations",
+    )
+    assert status == 0
+    assert "rank under oecd-hows-life" in text and "rank under wales-wellbeing" in text
+    assert "Rank agreement (Spearman)" in text
+    assert "nz-lsf-2021--wales-wellbeing-future-generations" in text
+
+
+def test_compare_shows_where_rankings_disagree() -> None:
+    status, text = run(
+        "compare",
+        str(EXAMPLE),
+        "--framework",
+        "nz-wellbeing-budget-2019",
+        "--framework",
+        "undp-hdi",
+    )
+    assert status == 0
+    assert "Where they disagree" in text and "sustainable-land-use" in text
+    assert "shared pillars" in text

@@ -1,0 +1,154 @@
+"""Composite indices: the HDI reproduced from published data, methods and properties."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import wellbeing_budget as wb
+from wellbeing_budget.engine.indices import aggregate, normalise
+
+from ..conftest import DATA, hdi_sample, hdi_series
+
+HDI = wb.load_framework("undp-hdi")
+
+
+def sample() -> pd.DataFrame:
+    return pd.read_csv(DATA / "hdi-2022-sample.csv")
+
+
+def sample_data() -> pd.DataFrame:
+    return hdi_sample()
+
+
+def test_hdi_reproduces_the_published_values() -> None:
+    """UNDP Human Development Report 2023/2024, composite indices time series: HDI 2022 for
+    15 countries, published to 3 decimals (tests/data/hdi-2022-sample.csv)."""
+    result = HDI.index(sample_data())
+    index = result[result.level == "index"].set_index("jurisdiction")["score"]
+    published = sample().set_index("country")["hdi_published"]
+    assert len(index) == 15
+    assert (index - published).abs().max() <= 0.0005
+
+
+def test_hdi_holds_across_the_whole_series_and_caps_the_goalposts() -> None:
+    result = HDI.index(hdi_series())
+    index = result[result.level == "index"]
+    assert len(index) == 5 * 33
+    assert index.score.between(0, 1).all()
+    # Australia's expected schooling exceeds the 18-year goalpost: its index is capped at 1
+    aus = result[(result.jurisdiction == "Australia") & (result.id == "undp.expected-schooling")]
+    assert (aus.value > 18).any() and aus.score.max() == 1.0
+    ranks = index[index.year == 2022].set_index("jurisdiction")["rank"]
+    assert sorted(ranks.tolist()) == [1, 2, 3, 4, 5]
+
+
+def test_missing_components_are_refused_by_default() -> None:
+    data = sample_data()
+    data = data[~((data.jurisdiction == "Chad") & (data.indicator == "mean_schooling_years"))]
+    with pytest.raises(wb.ValidationError, match=r"undp\.mean-schooling.*Chad"):
+        HDI.index(data)
+    dropped = HDI.index(data, missing="drop")
+    assert ("Chad", 2022) in dropped.attrs["dropped"]
+    assert "Chad" not in set(dropped[dropped.level == "index"].jurisdiction)
+    renormalised = HDI.index(data, missing="renormalise")
+    assert "Chad" in set(renormalised[renormalised.level == "index"].jurisdiction)
+
+
+def test_better_life_index_with_equal_weights() -> None:
+    raw = pd.read_csv(DATA / "oecd_bli_2015.csv", encoding="utf-8-sig")
+    bli = wb.load_framework("oecd-better-life-index")
+    rows = raw[(raw.INEQUALITY == "TOT") & ~raw.LOCATION.isin(["OECD"])]
+    data = pd.DataFrame(
+        {
+            "jurisdiction": rows.Country,
+            "indicator": rows.INDICATOR,
+            "year": 2015,
+            "value": rows.Value,
+        }
+    )
+    result = bli.index(data)
+    index = result[result.level == "index"].set_index("jurisdiction")
+    assert len(index) == 36
+    assert index.score.between(0, 1).all()
+    # min-max: the best country on an indicator scores 1, the worst 0, whatever the direction
+    homicide = result[result.id == "oecd.bli.homicide-rate"]
+    lowest = homicide.loc[homicide.value.idxmin()]
+    assert lowest.score == 1.0
+    norway = index.loc["Norway", "rank"]
+    assert norway <= 5
+
+
+@pytest.mark.parametrize("method", ["minmax", "zscore", "rank"])
+def test_methods_run_on_real_data(method: str) -> None:
+    result = HDI.index(sample_data(), normalise_with=method, aggregate_domains="arithmetic")
+    scores = result[result.level == "indicator"].score
+    assert scores.notna().all()
+
+
+def test_lower_is_better_is_turned_round() -> None:
+    values = np.array([[[1.0]], [[2.0]], [[3.0]]])
+    low = normalise(values, "minmax", np.array([False]))
+    assert low[:, 0, 0].tolist() == [1.0, 0.5, 0.0]
+
+
+# -- properties ------------------------------------------------------------------------------
+
+finite = st.floats(min_value=0.1, max_value=1e4, allow_nan=False, allow_infinity=False)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(finite, min_size=3, max_size=12, unique=True),
+    st.sampled_from(["minmax", "zscore", "rank"]),
+)
+def test_normalisation_is_invariant_to_the_unit_of_the_data(
+    values: list[float], method: str
+) -> None:
+    years = pd.DataFrame(
+        {
+            "jurisdiction": [f"c{i}" for i in range(len(values))],
+            "indicator": "undp.life-expectancy",
+            "year": 2020,
+            "value": values,
+        }
+    )
+    months = years.assign(value=years.value * 12, unit="month")
+    options = {
+        "normalise_with": method,
+        "missing": "renormalise",
+        "aggregate_domains": "arithmetic",
+    }
+    a = HDI.index(years, **options)  # type: ignore[arg-type]
+    b = HDI.index(months, **options)  # type: ignore[arg-type]
+    assert np.allclose(
+        a.score.to_numpy(dtype=float),
+        b.score.to_numpy(dtype=float),
+        rtol=1e-9,
+        atol=1e-9,
+        equal_nan=True,
+    )
+    indicators = a[a.level == "indicator"]
+    assert indicators[indicators.value.isna()].score.isna().all()  # missing stays missing
+
+
+@settings(max_examples=100, deadline=None)
+@given(finite, st.lists(st.floats(0.1, 10), min_size=1, max_size=8))
+def test_arithmetic_mean_of_equal_values_is_that_value(value: float, weights: list[float]) -> None:
+    x = np.full((1, len(weights)), value)
+    for method in ("arithmetic", "geometric", "harmonic"):
+        assert aggregate(x, np.array(weights), method)[0] == pytest.approx(value)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(finite, st.floats(0.1, 10)), min_size=1, max_size=8))
+def test_geometric_never_exceeds_arithmetic(pairs: list[tuple[float, float]]) -> None:
+    x = np.array([[v for v, _ in pairs]])
+    w = np.array([w for _, w in pairs])
+    arithmetic = aggregate(x, w, "arithmetic")[0]
+    geometric = aggregate(x, w, "geometric")[0]
+    harmonic = aggregate(x, w, "harmonic")[0]
+    assert harmonic <= geometric * (1 + 1e-12) and geometric <= arithmetic * (1 + 1e-12)

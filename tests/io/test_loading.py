@@ -1,0 +1,202 @@
+"""Loading frameworks from YAML: built-ins, extends, and every problem reported at once."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+import wellbeing_budget as wb
+from wellbeing_budget import FrameworkNotFoundError, ValidationError, WellbeingBudgetError
+
+from ..conftest import FIXTURES, ROOT
+
+INVALID = sorted((FIXTURES / "invalid").glob("*.yaml"))
+
+
+@pytest.mark.parametrize("path", INVALID, ids=[p.stem for p in INVALID])
+def test_each_invalid_fixture_gives_its_one_located_error(
+    path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each file holds one fault; its first line says the error expected
+    (``# expect: LINE:COL path: message``)."""
+    expected = path.read_text(encoding="utf-8").splitlines()[0].removeprefix("# expect: ")
+    monkeypatch.chdir(path.parent)
+    with pytest.raises(ValidationError) as info:
+        wb.load_framework(path.name)
+    problems = info.value.problems
+    assert len(problems) == 1, [str(p) for p in problems]
+    rendered = str(problems[0])
+    assert problems[0].file == path.name
+    located = re.sub(r"^(\d+:\d+): ", r"\1 ", rendered.removeprefix(f"{path.name}:"))
+    if expected[:1].isdigit():
+        assert located.startswith(expected), rendered
+    else:
+        assert expected in rendered
+
+
+def test_all_problems_of_a_file_are_reported_at_once(write_yaml: Callable[..., Path]) -> None:
+    path = write_yaml(
+        """
+        extends: nz-lsf-2021
+        id: many
+        name: A
+        name: B
+        domains:
+          - id: health
+            weight: -2
+            colour: red
+          - id: parks
+            name: Parks
+            pillar: environment
+            indicators: [nz.life-expectncy]
+        """
+    )
+    with pytest.raises(ValidationError) as info:
+        wb.load_framework(path)
+    lines = [str(p).split(": ", 1)[1] for p in info.value.problems]
+    assert len(lines) == 4
+    assert lines[0].startswith("name: duplicate key 'name'")
+    assert lines[1].startswith("domains[0].weight: input should be greater than or equal to 0")
+    assert lines[2].startswith("domains[0].colour: unknown key 'colour'")
+    assert lines[3] == (
+        "domains[1].indicators[0]: unknown indicator 'nz.life-expectncy'; "
+        "did you mean 'nz.life-expectancy'?"
+    )
+    positions = [(p.line, p.column) for p in info.value.problems]
+    assert positions == sorted(positions)  # in file order
+
+
+def test_builtins_load_and_list() -> None:
+    ids = wb.list_frameworks()
+    assert {"default", "nz-lsf-2021", "nz-wellbeing-budget-2019"} <= set(ids)
+    for framework_id in ids:
+        framework = wb.load_framework(framework_id)
+        assert framework.id == framework_id
+    for framework_id in ("default", "nz-lsf-2021", "nz-wellbeing-budget-2019"):
+        assert set(wb.load_framework(framework_id).pillars) == set(wb.Pillar)
+
+
+def test_unknown_builtin_suggests_close_id() -> None:
+    with pytest.raises(FrameworkNotFoundError, match="did you mean 'nz-lsf-2021'"):
+        wb.load_framework("nz-lsf-2012")
+    with pytest.raises(FrameworkNotFoundError):
+        wb.load_framework("missing/file.yaml")
+
+
+def test_extends_reweights_adds_and_drops(write_yaml: Callable[..., Path]) -> None:
+    path = write_yaml(
+        """
+        extends: nz-lsf-2021
+        id: my-lsf
+        name: My reweighted LSF
+        drop_domains: [leisure-and-play]
+        domains:
+          - {id: health, weight: 2}
+          - {id: housing, weight: 1.5}
+          - id: local-parks
+            name: Local parks
+            pillar: environment
+            indicators: [my.park-area]
+        indicators:
+          - id: my.park-area
+            name: Park area per person
+            unit: meter ** 2 / person
+            direction: higher_is_better
+            scale: 2 meter ** 2 / person
+            scale_basis: judgement
+            source: {title: Our parks survey (illustrative), url: "https://example.org/parks"}
+        """
+    )
+    framework = wb.load_framework(path)
+    parent = wb.load_framework("nz-lsf-2021")
+    assert framework.based_on == ("nz-lsf-2021",)
+    assert framework.domain("health").weight == 2
+    assert framework.domain("housing").weight == 1.5
+    assert framework.domain("safety").weight == 1
+    assert "leisure-and-play" not in [d.id for d in framework.domains]
+    assert len(framework.domains) == len(parent.domains)  # one dropped, one added
+    frame = framework.indicators_frame()
+    weights = frame.groupby("domain")["domain_weight"].first()
+    assert weights["health"] == 2 and weights["housing"] == 1.5
+    assert frame.loc[frame.indicator == "my.park-area", "pillar"].item() == "environment"
+    # the parent keeps its own weights
+    assert parent.domain("health").weight == 1
+
+
+def test_extends_a_relative_file_in_the_same_folder(write_yaml: Callable[..., Path]) -> None:
+    write_yaml(
+        """
+        extends: default
+        id: base
+        currency: DKK
+        """,
+        "base.yaml",
+    )
+    child = write_yaml(
+        """
+        extends: ./base.yaml
+        id: child
+        domains:
+          - {id: people, weight: 3}
+        """,
+        "child.yaml",
+    )
+    framework = wb.load_framework(child)
+    assert framework.currency == "DKK"
+    assert framework.based_on == ("default", "base")
+    assert framework.domain("people").weight == 3
+
+
+def test_extends_cycle_is_refused(write_yaml: Callable[..., Path]) -> None:
+    write_yaml("extends: b.yaml\nid: a\n", "a.yaml")
+    b = write_yaml("extends: a.yaml\nid: b\n", "b.yaml")
+    with pytest.raises(WellbeingBudgetError, match="circle"):
+        wb.load_framework(b)
+
+
+def test_extends_through_a_symlink_outside_is_refused(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    inside = tmp_path / "inside"
+    outside.mkdir()
+    inside.mkdir()
+    (outside / "secret.yaml").write_text("extends: default\nid: secret\n")
+    (inside / "link.yaml").symlink_to(outside / "secret.yaml")
+    (inside / "mine.yaml").write_text("extends: link.yaml\nid: mine\n")
+    with pytest.raises(ValidationError, match="leaves the folder"):
+        wb.load_framework(inside / "mine.yaml")
+
+
+def test_absolute_extends_is_refused(write_yaml: Callable[..., Path]) -> None:
+    target = ROOT / "frameworks" / "default.yaml"
+    path = write_yaml(f"extends: {target}\nid: abs\n")
+    with pytest.raises(ValidationError, match="relative to the file"):
+        wb.load_framework(path)
+
+
+def test_errors_in_a_parent_file_name_the_parent(write_yaml: Callable[..., Path]) -> None:
+    write_yaml("extends: default\nid: base\ncurrency: NKD\n", "base.yaml")
+    child = write_yaml("extends: base.yaml\nid: child\n", "child.yaml")
+    with pytest.raises(ValidationError) as info:
+        wb.load_framework(child)
+    assert info.value.problems[0].file is not None
+    assert info.value.problems[0].file.endswith("base.yaml")
+
+
+def test_a_framework_without_extends_must_be_complete(write_yaml: Callable[..., Path]) -> None:
+    path = write_yaml("id: bare\nname: Bare\n")
+    with pytest.raises(ValidationError) as info:
+        wb.load_framework(path)
+    missing = {
+        m.group(1)
+        for p in info.value.problems
+        if (m := re.search(r"missing required key '(\w+)'", p.message))
+    }
+    assert {"version", "jurisdiction", "source", "currency", "domains"} <= missing
+
+
+def test_not_a_mapping(write_yaml: Callable[..., Path]) -> None:
+    with pytest.raises(ValidationError, match="a framework is a mapping"):
+        wb.load_framework(write_yaml("- just\n- a list\n"))
