@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 import wellbeing_budget as wb
-from wellbeing_budget.io.yamlio import write_text_atomic
+from wellbeing_budget.io.files import write_text_atomic
 
 PAGE = Path(__file__).resolve().parents[1] / "frameworks.md"
 PILLARS = [p.value for p in wb.Pillar]

@@ -21,6 +21,7 @@ from ._version import __version__
 from .analysis.results import Scorecard, score
 from .errors import Problem, ValidationError, WellbeingBudgetError
 from .io.crosswalks import load_crosswalk
+from .io.files import display_name, write_text_atomic
 from .io.loading import (
     list_frameworks,
     load_catalogue,
@@ -28,7 +29,7 @@ from .io.loading import (
     load_framework,
     load_proposals,
 )
-from .io.yamlio import display_name, load_yaml, write_text_atomic
+from .io.yamlio import load_yaml
 
 __all__ = ["main"]
 

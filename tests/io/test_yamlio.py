@@ -4,12 +4,12 @@ from pathlib import Path
 import pytest
 
 from wellbeing_budget import YAMLError
+from wellbeing_budget.io.files import write_text_atomic
 from wellbeing_budget.io.yamlio import (
     Limits,
     dump_yaml,
     load_yaml,
     load_yaml_text,
-    write_text_atomic,
 )
 
 

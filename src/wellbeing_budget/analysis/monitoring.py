@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import Problem, UnitError, ValidationError, did_you_mean
-from ..io.yamlio import write_text_atomic
+from ..io.files import write_text_atomic
 from ..units import conversion_factor, is_share_unit
 
 if TYPE_CHECKING:

@@ -25,8 +25,8 @@ from ..engine.compile import PILLARS, CompiledBudget, compile_budget
 from ..engine.scoring import EVIDENCE_LEVELS, EngineResult, run_engine
 from ..engine.timeprofile import profile_matrix
 from ..errors import UnknownIdError, WellbeingBudgetError, did_you_mean
+from ..io.files import write_text_atomic
 from ..io.loading import load_discount_schedule
-from ..io.yamlio import write_text_atomic
 from ..model.framework import DiscountSpec, Framework
 from ..model.proposal import Proposal, ProposalSet
 from .reexpress import reexpress

@@ -15,8 +15,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..errors import Problem, UnitError, ValidationError, did_you_mean
+from ..io.files import paused_gc
 from ..io.validation import sort_problems
-from ..io.yamlio import paused_gc
 from ..model.framework import DiscountSpec, Framework, Indicator, Pillar
 from ..model.proposal import Impact, Proposal, ProposalSet
 from ..units import conversion_factor, is_share_unit

@@ -37,8 +37,9 @@ from ..model.framework import (
 )
 from ..model.framework import _Model as _ModelBase
 from ..model.proposal import Origin, Proposal, ProposalSet
+from .files import paused_gc
 from .validation import pydantic_problems, sort_problems
-from .yamlio import Document, load_yaml, paused_gc
+from .yamlio import Document, load_yaml
 
 if TYPE_CHECKING:
     import pandas as pd

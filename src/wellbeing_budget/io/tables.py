@@ -46,8 +46,8 @@ import pydantic
 
 from ..errors import PathElement, Problem, ValidationError, WellbeingBudgetError
 from ..model.proposal import Origin, Proposal, ProposalSet
+from .files import paused_gc
 from .validation import pydantic_problems, sort_problems
-from .yamlio import paused_gc
 
 if TYPE_CHECKING:
     import pandas as pd

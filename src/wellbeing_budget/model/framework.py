@@ -660,19 +660,6 @@ class Framework(_Model):
         data: dict[str, Any] = self.model_dump(mode="json", exclude_defaults=True, by_alias=True)
         return data
 
-    def to_yaml(self, path: str | None = None) -> str:
-        """The framework as self-contained YAML; written atomically to ``path`` if given.
-
-        Reading the text back with :func:`~wellbeing_budget.load_framework` gives an equal
-        framework.
-        """
-        from ..io.yamlio import dump_yaml, write_text_atomic
-
-        text = f"# framework {self.id}, written by wellbeing-budget\n" + dump_yaml(self.to_data())
-        if path is not None:
-            write_text_atomic(path, text)
-        return text
-
     def indicators_frame(self) -> pd.DataFrame:
         """One row per indicator of each domain: domain, pillar, weights, unit, direction,
         scale and source."""
@@ -718,6 +705,22 @@ class Framework(_Model):
             "source_url",
         ]
         return pd.DataFrame(rows, columns=columns)
+
+    # -- notebook conveniences (implementations on higher floors, imported when called) --
+
+    def to_yaml(self, path: str | None = None) -> str:
+        """The framework as self-contained YAML; written atomically to ``path`` if given.
+
+        Reading the text back with :func:`~wellbeing_budget.load_framework` gives an equal
+        framework.
+        """
+        from ..io.files import write_text_atomic
+        from ..io.yamlio import dump_yaml
+
+        text = f"# framework {self.id}, written by wellbeing-budget\n" + dump_yaml(self.to_data())
+        if path is not None:
+            write_text_atomic(path, text)
+        return text
 
     def index(self, data: Any, **options: Any) -> pd.DataFrame:
         """The framework's composite index of indicator levels in ``data`` (a tidy table:

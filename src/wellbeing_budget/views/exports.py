@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from ..errors import WellbeingBudgetError
-from ..io.yamlio import write_text_atomic
+from ..io.files import write_text_atomic
 
 if TYPE_CHECKING:
     from ..analysis.results import Scorecard

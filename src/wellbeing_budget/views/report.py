@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .._version import __version__
-from ..io.yamlio import write_text_atomic
+from ..io.files import write_text_atomic
 from .html import PILLAR_LABELS, PILLAR_NAMES, _number, scorecard_html
 from .palette import PILLAR_COLOURS
 
