@@ -31,7 +31,19 @@ def test_show_prints_domains_and_indicators() -> None:
     status, text = run("show", "nz-lsf-2021")
     assert status == 0
     assert "health" in text and "nz.life-expectancy" in text and "▲ higher_is_better" in text
-    assert "(no indicator encoded)" in text  # leisure and play
+    assert "nz.free-time" in text  # leisure and play: an unconfirmed proxy, said so
+
+
+def test_show_marks_a_domain_without_indicators(tmp_path: Path) -> None:
+    path = tmp_path / "planned.yaml"
+    path.write_text(
+        "extends: nz-lsf-2021\nid: planned\nname: Planned\ndomains:\n"
+        "  - {id: arts, name: Arts, pillar: society, note: indicators to come}\n",
+        encoding="utf-8",
+    )
+    status, text = run("show", str(path))
+    assert status == 0
+    assert "(no indicator encoded)" in text
 
 
 def test_show_unknown_framework_fails_cleanly(capsys: pytest.CaptureFixture[str]) -> None:

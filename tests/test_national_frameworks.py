@@ -23,7 +23,7 @@ NATIONAL = [
 
 # What each source states, checked against the YAML's own `counts` (sources in the YAML).
 STATED = {
-    "oecd-hows-life": (15, 80),
+    "oecd-hows-life": (15, 82),
     "oecd-better-life-index": (11, 24),
     "wales-wellbeing-future-generations": (7, 50),
     "scotland-npf": (11, 81),
@@ -73,7 +73,7 @@ def test_every_domain_is_in_a_pillar_and_every_indicator_has_a_status(framework_
 def test_frameworks_command_shows_coverage() -> None:
     status, text = run("frameworks")
     assert status == 0
-    assert "15/50 (30%)" in text  # Wales
+    assert "31/50 (62%)" in text  # Wales
     assert "24/24 (100%)" in text  # Better Life Index
     assert "coverage" in text
 
@@ -84,3 +84,27 @@ def test_validate_all_built_in_yaml_is_clean() -> None:
     status, text = run("validate", str(ROOT / "frameworks"), str(ROOT / "indicators"))
     assert status == 0, text
     assert "(crosswalk)" in text
+
+
+@pytest.mark.parametrize("framework_id", NATIONAL)
+def test_at_most_a_tenth_of_a_framework_is_unconfirmed(framework_id: str) -> None:
+    indicators = wb.load_framework(framework_id).indicators
+    unconfirmed = [i.id for i in indicators if i.status == "unconfirmed"]
+    assert len(unconfirmed) <= 0.1 * len(indicators), unconfirmed
+    for indicator in indicators:
+        assert indicator.source.url, f"{indicator.id}: cite the page it is listed on"
+        if indicator.status == "unconfirmed":
+            assert indicator.note, f"{indicator.id}: say what is unconfirmed"
+
+
+def test_indicators_command_finds_ids_without_reading_yaml() -> None:
+    status, text = run("indicators", "--search", "life expectancy")
+    assert status == 0
+    assert "nz.life-expectancy" in text and "undp.life-expectancy" in text
+    assert "unemployment" not in text
+    status, text = run("indicators", "--framework", "scotland-npf", "--search", "poverty")
+    assert status == 0
+    assert "scot.relative-poverty" in text and "of 59 indicators of framework scotland-npf" in text
+    assert "nz." not in text
+    status, text = run("indicators", "--search", "no such words anywhere")
+    assert status == 1 and "matches" in text

@@ -23,6 +23,7 @@ from .errors import Problem, ValidationError, WellbeingBudgetError
 from .io.crosswalks import load_crosswalk
 from .io.files import display_name, write_text_atomic
 from .io.loading import (
+    builtin_catalogue,
     list_frameworks,
     load_catalogue,
     load_discount_schedule,
@@ -124,6 +125,43 @@ def _cmd_show(args: argparse.Namespace, out: TextIO) -> int:
     _print_table(
         rows, ["domain", "pillar", "weight", "indicator", "unit", "direction", "scale"], out
     )
+    return 0
+
+
+def _cmd_indicators(args: argparse.Namespace, out: TextIO) -> int:
+    if args.framework:
+        framework = load_framework(args.framework)
+        domain_of = {ref.id: d.id for d in framework.domains for ref in d.indicators}
+        indicators = [i for i in framework.indicators if i.id in domain_of]
+        where = f"framework {framework.id}"
+    else:
+        domain_of = {}
+        indicators = sorted(builtin_catalogue().values(), key=lambda i: i.id)
+        where = "the built-in catalogue"
+    words = [w.casefold() for w in (args.search or "").split()]
+
+    def matches(text: str) -> bool:
+        folded = text.casefold()
+        return all(word in folded for word in words)
+
+    rows = []
+    for ind in indicators:
+        text = " ".join([ind.id, str(ind.name), *ind.codes, ind.note or "", ind.unit])
+        if not matches(text):
+            continue
+        row = [ind.id, str(ind.name), ind.unit, ind.direction.kind, ind.status or "-"]
+        if domain_of:
+            row.insert(1, domain_of[ind.id])
+        row.append(ind.source.url or ind.source.title)
+        rows.append(row)
+    header = ["id", "name", "unit", "direction", "status", "source"]
+    if domain_of:
+        header.insert(1, "domain")
+    if not rows:
+        out.write(f"no indicator of {where} matches {args.search!r}\n")
+        return 1
+    _print_table(rows, header, out)
+    out.write(f"\n{len(rows)} of {len(indicators)} indicators of {where}\n")
     return 0
 
 
@@ -455,6 +493,11 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("show", help="show a framework's domains and indicators")
     p.add_argument("framework", metavar="ID_OR_PATH", help="built-in id or YAML file")
     p.set_defaults(func=_cmd_show)
+
+    p = sub.add_parser("indicators", help="list indicators: id, name, unit, direction, status")
+    p.add_argument("--framework", metavar="ID_OR_PATH", help="only this framework's indicators")
+    p.add_argument("--search", metavar="TEXT", help="words that id, name, codes or note contain")
+    p.set_defaults(func=_cmd_indicators)
 
     p = sub.add_parser(
         "validate", help="check framework and indicator files; exit 1 listing every problem"

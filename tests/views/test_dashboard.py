@@ -41,7 +41,12 @@ def test_framework_renders_with_directions() -> None:
     html = FRAMEWORK._repr_html_()
     assert "Living Standards" not in html or "Wellbeing Budget 2019" in html
     assert "nz.life-expectancy" in html and "▲" in html and "▼" in html
-    assert "no indicator encoded" in html  # leisure and play
+    planned = FRAMEWORK.model_copy(
+        update={
+            "domains": (*FRAMEWORK.domains, wb.Domain(id="arts", name="Arts", pillar="society"))
+        }
+    )
+    assert "no indicator encoded" in planned._repr_html_()
 
 
 @pytest.mark.parametrize("name", ["generations", "heatmap", "frontier", "groups"])
