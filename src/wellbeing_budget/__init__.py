@@ -28,10 +28,12 @@ from .io.loading import (
     example_path,
     list_discount_schedules,
     list_frameworks,
+    list_value_sets,
     load_catalogue,
     load_discount_schedule,
     load_framework,
     load_proposals,
+    load_value_set,
 )
 from .model.crosswalk import Crosswalk
 from .model.framework import (
@@ -42,9 +44,11 @@ from .model.framework import (
     Indicator,
     IndicatorCatalogue,
     Pillar,
+    PopulationGroup,
     Source,
 )
 from .model.proposal import FiscalEffect, Impact, MoneyLine, Proposal, ProposalSet, Timing
+from .model.values import MoneyValue, ValueSet
 from .units import Quantity, ureg
 
 __all__ = [
@@ -60,7 +64,9 @@ __all__ = [
     "Indicator",
     "IndicatorCatalogue",
     "MoneyLine",
+    "MoneyValue",
     "Pillar",
+    "PopulationGroup",
     "Problem",
     "Proposal",
     "ProposalSet",
@@ -71,6 +77,7 @@ __all__ = [
     "UnitError",
     "UnknownIdError",
     "ValidationError",
+    "ValueSet",
     "WellbeingBudgetError",
     "YAMLError",
     "__version__",
@@ -79,11 +86,13 @@ __all__ = [
     "list_crosswalks",
     "list_discount_schedules",
     "list_frameworks",
+    "list_value_sets",
     "load_catalogue",
     "load_crosswalk",
     "load_discount_schedule",
     "load_framework",
     "load_proposals",
+    "load_value_set",
     "score",
     "ureg",
 ]

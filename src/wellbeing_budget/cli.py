@@ -26,9 +26,11 @@ from .io.loading import (
     builtin_catalogue,
     list_frameworks,
     load_catalogue,
+    load_deflator,
     load_discount_schedule,
     load_framework,
     load_proposals,
+    load_value_set,
 )
 from .io.yamlio import load_yaml
 
@@ -181,6 +183,10 @@ def _kind_of(data: Any) -> str:
         return "proposals"
     if "kind" in data:
         return "discount schedule"
+    if "values" in data and "currency" in data:
+        return "value set"
+    if "index" in data:
+        return "deflator"
     return "unknown"
 
 
@@ -197,12 +203,15 @@ def _validate_file(path: Path) -> tuple[str, list[Problem]]:
         "proposals": load_proposals,
         "discount schedule": load_discount_schedule,
         "crosswalk": load_crosswalk,
+        "value set": load_value_set,
+        "deflator": load_deflator,
     }
     loader = loaders.get(kind)
     if loader is None:
         message = (
             "not a framework ('domains' or 'extends'), an indicator catalogue ('indicators'), "
-            "a proposals file ('proposals') nor a discount schedule ('kind')"
+            "a proposals file ('proposals'), a discount schedule ('kind'), a value set "
+            "('values' and 'currency') nor a deflator ('index')"
         )
         return kind, [doc.problem((), message)]
     try:

@@ -48,7 +48,7 @@ def test_every_mismatch_with_the_framework_is_reported_at_once(
 ) -> None:
     bids = wb.load_proposals(write_yaml(BAD, "bad.yaml"))
     with pytest.raises(wb.ValidationError) as info:
-        wb.score(LSF, bids)
+        wb.score(LSF, bids, base_year=2021)  # by default the base year is the earliest year
     rendered = [str(p).removeprefix(f"{p.file}:") for p in info.value.problems]
     expected = [
         "6:30: proposals[0].costs[0].amount: amount '5 million AUD' is in AUD; framework 'nz-lsf-2021' "
@@ -91,7 +91,7 @@ def test_bad_timings(write_yaml: Callable[..., Path], timing: str, message: str)
           - {{indicator: nz.life-expectancy, change: 1 year, evidence: high, timing: {timing}}}
     """
     with pytest.raises(wb.ValidationError, match=message) as info:
-        wb.score(LSF, wb.load_proposals(write_yaml(text, "t.yaml")))
+        wb.score(LSF, wb.load_proposals(write_yaml(text, "t.yaml")), base_year=2021)
     assert info.value.problems[0].line == 6
 
 
@@ -140,5 +140,5 @@ def test_per_person_change_needs_a_population(write_yaml: Callable[..., Path]) -
         lead_agency: A
         impacts: [{indicator: oecd.bli.life-expectancy, change: 1 year, people: 100, evidence: low, timing: {start: 2015, duration: 1 year}}]
     """
-    with pytest.raises(wb.ValidationError, match="gives no population"):
+    with pytest.raises(wb.ValidationError, match="whose size the framework does not give"):
         wb.score(default, wb.load_proposals(write_yaml(text, "p.yaml")))

@@ -131,7 +131,7 @@ def test_to_frame_is_tidy_and_sums_to_the_summary() -> None:
     bids = [
         proposal("a"),
         proposal(
-            "b", impacts=[impact("nz.loneliness", "-2 percentage_point", group="young_people")]
+            "b", impacts=[impact("nz.loneliness", "-2 percentage_point", group="maori")]
         ),
     ]
     card = summary(*bids)
@@ -151,7 +151,7 @@ def test_to_frame_is_tidy_and_sums_to_the_summary() -> None:
     assert totals.loc["a", "current"] == pytest.approx(table.loc["a", "current_total"])
     assert totals.loc["b", "future"] == pytest.approx(table.loc["b", "future_total"])
     groups = card.by_group()
-    assert set(groups.group) == {"all", "young_people"}
+    assert set(groups.group) == {"all", "maori"}
     assert list(groups.columns) == ["proposal", "group", "current", "future"]
 
 

@@ -31,7 +31,7 @@ def impacts(draw: st.DrawFn) -> dict[str, Any]:
         "indicator": indicator.id,
         "change": (draw(magnitude), change_unit(indicator)),
         "people": draw(st.one_of(st.none(), st.integers(1, 100_000))),
-        "group": draw(st.sampled_from(["all", "children", "maori"])),
+        "group": draw(st.sampled_from(["all", "children_0_14", "maori"])),
         "start": BASE + draw(st.integers(0, 60)),
         "ramp_years": draw(st.integers(0, 10)),
         "duration_years": draw(st.integers(1, 80)),

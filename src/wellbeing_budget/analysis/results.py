@@ -260,6 +260,24 @@ class Scorecard:
         with np.errstate(invalid="ignore", divide="ignore"):
             frame["ce_current"] = frame["current_total"].to_numpy() / millions
             frame["ce_future"] = frame["future_total"].to_numpy() / millions
+        frame["benefit_npv"] = self.result.benefit_npv
+        frame["benefit_npv_low"] = self.result.benefit_npv_low
+        frame["benefit_npv_high"] = self.result.benefit_npv_high
+        public_cost = net * (1.0 + c.public_funds)
+        frame["npsv"] = self.result.benefit_npv - public_cost
+        with np.errstate(invalid="ignore", divide="ignore"):
+            frame["bcr"] = np.where(
+                public_cost > 0,
+                self.result.benefit_npv / np.where(public_cost > 0, public_cost, 1),
+                np.nan,
+            )
+        size = np.abs(now) + np.abs(later)
+        frame["monetised_share"] = _share(c.impact_proposal, size, c.impact_value >= 0, n)
+        judged = c.indicator_judgement[c.impact_indicator]
+        frame["judgement_share"] = _share(c.impact_proposal, size, judged, n)
+        wealth = c.domain_wealth[c.indicator_domain[c.impact_indicator]]
+        frame["current_wealth"] = np.bincount(c.impact_proposal, now * wealth, minlength=n)
+        frame["future_wealth"] = np.bincount(c.impact_proposal, later * wealth, minlength=n)
         frame["n_agencies"] = [len(p.agencies) for p in self.proposals]
         nonzero = (now != 0) | (later != 0)
         domains = c.indicator_domain[c.impact_indicator]
@@ -501,6 +519,16 @@ class Scorecard:
 def _number(value: Any) -> float | None:
     number = float(value)
     return None if math.isnan(number) else round(number, 10)
+
+
+def _share(
+    owner: np.ndarray[Any, Any], size: np.ndarray[Any, Any], mask: np.ndarray[Any, Any], n: int
+) -> np.ndarray[Any, Any]:
+    """Per owner, the share of ``size`` where ``mask`` holds (nan where the total is 0)."""
+    total = np.bincount(owner, size, minlength=n)
+    part = np.bincount(owner, size * mask, minlength=n)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(total > 0, part / np.where(total > 0, total, 1.0), np.nan)
 
 
 def _distinct_counts(

@@ -8,6 +8,7 @@ is cached), so compiling is a single pass over the impacts; everything after it 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -17,8 +18,10 @@ from numpy.typing import NDArray
 from ..errors import Problem, UnitError, ValidationError, did_you_mean
 from ..io.files import paused_gc
 from ..io.validation import sort_problems
+from ..model.base import Source
 from ..model.framework import DiscountSpec, Framework, Indicator, Pillar
 from ..model.proposal import Impact, Proposal, ProposalSet
+from ..model.values import value_conversion
 from ..units import conversion_factor, is_share_unit
 from .scoring import EVIDENCE_LEVELS
 
@@ -41,7 +44,8 @@ class CompiledBudget:
     wellbeing_discount: DiscountSpec
     money_discount: DiscountSpec
     wellbeing_rates: FloatArray  # yearly rate in each year of the assessment horizon
-    money_rates: FloatArray  # yearly rate in each year up to the last money line
+    money_rates: FloatArray  # yearly rate in each year of the horizon and every money line
+    public_funds: float  # marginal cost of public funds (0 unless the framework declares one)
     # labels
     indicator_ids: tuple[str, ...]
     domain_ids: tuple[str, ...]
@@ -50,6 +54,8 @@ class CompiledBudget:
     indicator_domain: IntArray
     indicator_weight: FloatArray  # weight within the domain x the domain's weight
     domain_pillar: IntArray
+    domain_wealth: NDArray[np.bool_]  # the domain is a stock of wealth or capital
+    indicator_judgement: NDArray[np.bool_]  # per indicator: its scale is a judgement
     # per impact
     impact_proposal: IntArray
     impact_index: IntArray  # position within its proposal
@@ -65,6 +71,13 @@ class CompiledBudget:
     impact_ramp: FloatArray
     impact_duration: FloatArray
     impact_persistence: FloatArray
+    impact_population: FloatArray  # people of the group the indicator describes (nan: none)
+    # money view: money per year at full level, in the framework's currency and prices
+    impact_value: IntArray  # index into value_ids, -1 when the impact is not monetised
+    impact_money: FloatArray  # central
+    impact_money_low: FloatArray
+    impact_money_high: FloatArray
+    value_ids: tuple[str, ...]  # labels of the values used ('wellby', or 'indicator:<id>')
     # money, in the framework's currency, by year offset from the base year
     cost_proposal: IntArray
     cost_offset: IntArray
@@ -170,7 +183,8 @@ def _compile(
     progress: Callable[[int, int], None] | None = None,
 ) -> CompiledBudget:
     bids = proposals if isinstance(proposals, ProposalSet) else ProposalSet(tuple(proposals))
-    base = framework.price_year if base_year is None else base_year
+    _refuse_foreign_currency(framework, bids)
+    base = _earliest_year(bids, framework.price_year) if base_year is None else base_year
     indicator_ids: list[str] = []
     indicator_domain: list[int] = []
     indicator_weight: list[float] = []
@@ -182,8 +196,11 @@ def _compile(
             indicator_weight.append(ref.weight * domain.weight)
     position = {ident: n for n, ident in enumerate(indicator_ids)}
     pillar_index = {p: n for n, p in enumerate(PILLARS)}
-    population = framework.population.count if framework.population else None
     priorities = {p.id for p in framework.priorities}
+    group_ids = framework.group_ids
+    sizes = {g: framework.group_population(g) for g in group_ids}
+    pricing = _pricing(framework, indicator_ids)
+    value_ids = sorted({label for label, *_ in pricing.values()})
 
     problems: list[Problem] = []
     groups: dict[str, int] = {}
@@ -203,6 +220,11 @@ def _compile(
             "ramp",
             "duration",
             "persistence",
+            "population",
+            "value",
+            "money",
+            "money_low",
+            "money_high",
         )
     }
     money: dict[str, list[float]] = {
@@ -257,19 +279,23 @@ def _compile(
                     )
                 )
                 continue
-            reach = 1.0
-            people = impact.people_count
-            if people is not None:
-                if population is None:
-                    problems.append(
-                        origin.problem(
-                            ("impacts", j, "people"),
-                            f"framework {framework.id!r} gives no population, so a per-person "
-                            "change cannot be scaled to the population",
-                        )
+            if impact.group not in sizes:
+                problems.append(
+                    origin.problem(
+                        ("impacts", j, "group"),
+                        f"framework {framework.id!r} has no population group {impact.group!r}"
+                        + (
+                            did_you_mean(impact.group, group_ids)
+                            or f" (it has: {', '.join(group_ids)})"
+                        ),
                     )
-                    continue
-                reach = people / population
+                )
+                continue
+            described = sizes[indicator.describes]
+            reach, message = _reach(impact, indicator, described, sizes[impact.group])
+            if message is not None:
+                problems.append(origin.problem(("impacts", j, "people"), message))
+                continue
             timing = impact.timing
             offset = timing.start - base
             if offset < 0:
@@ -293,6 +319,30 @@ def _compile(
             cols["ramp"].append(_rounded_years(timing.ramp_up_years))
             cols["duration"].append(_rounded_years(timing.duration_years))
             cols["persistence"].append(timing.persistence)
+            population = described[0] if described is not None else math.nan
+            cols["population"].append(population)
+            priced = pricing.get(indicator.id)
+            if priced is None:
+                cols["value"].append(-1)
+                cols["money"].append(0.0)
+                cols["money_low"].append(0.0)
+                cols["money_high"].append(0.0)
+            else:
+                label, per_unit, times_people, low, central, high = priced
+                if times_people and math.isnan(population):
+                    problems.append(
+                        origin.problem(
+                            ("impacts", j, "indicator"),
+                            f"{indicator.id!r} is priced per person, but framework "
+                            f"{framework.id!r} gives no population to count the people by",
+                        )
+                    )
+                    continue
+                units = change * per_unit * reach * (population if times_people else 1.0)
+                cols["value"].append(value_ids.index(label))
+                cols["money"].append(units * central)
+                cols["money_low"].append(units * low)
+                cols["money_high"].append(units * high)
         for kind, lines in (("costs", proposal.costs), ("fiscal_effects", proposal.fiscal_effects)):
             prefix = "c" if kind == "costs" else "f"
             for k, line in enumerate(lines):
@@ -330,7 +380,8 @@ def _compile(
 
     wellbeing_spec = wellbeing_discount or framework.discounting.wellbeing
     money_spec = money_discount or framework.discounting.money
-    last = max([0, *money["c_off"], *money["f_off"]])
+    assessment = framework.generations.assessment_years
+    last = max([0, assessment - 1, *money["c_off"], *money["f_off"]])
     changes = floats(cols["change"])
     reaches = floats(cols["reach"])
     signs = floats(cols["sign"])
@@ -345,12 +396,17 @@ def _compile(
         money_discount=money_spec,
         wellbeing_rates=rate_schedule(wellbeing_spec, framework.generations.assessment_years),
         money_rates=rate_schedule(money_spec, int(last) + 1),
+        public_funds=framework.public_funds.fraction if framework.public_funds else 0.0,
         indicator_ids=tuple(indicator_ids),
         domain_ids=tuple(d.id for d in framework.domains),
         groups=tuple(groups),
         indicator_domain=ints([float(d) for d in indicator_domain]),
         indicator_weight=floats(indicator_weight),
         domain_pillar=ints([float(pillar_index[d.pillar]) for d in framework.domains]),
+        domain_wealth=np.array([d.wealth for d in framework.domains], dtype=np.bool_),
+        indicator_judgement=np.array(
+            [by_id[i].scale_basis == "judgement" for i in indicator_ids], dtype=np.bool_
+        ),
         impact_proposal=ints(cols["proposal"]),
         impact_index=ints(cols["index"]),
         impact_indicator=ints(cols["indicator"]),
@@ -365,6 +421,12 @@ def _compile(
         impact_ramp=floats(cols["ramp"]),
         impact_duration=floats(cols["duration"]),
         impact_persistence=floats(cols["persistence"]),
+        impact_population=floats(cols["population"]),
+        impact_value=ints(cols["value"]),
+        impact_money=floats(cols["money"]),
+        impact_money_low=floats(cols["money_low"]),
+        impact_money_high=floats(cols["money_high"]),
+        value_ids=tuple(value_ids),
         cost_proposal=ints(money["c_prop"]),
         cost_offset=ints(money["c_off"]),
         cost_amount=floats(money["c_amt"]),
@@ -383,3 +445,90 @@ def rate_schedule(spec: DiscountSpec, years: int) -> FloatArray:
         for band in spec.schedule:
             rates[min(band.from_year, years) :] = band.fraction
     return rates
+
+
+def _refuse_foreign_currency(framework: Framework, bids: ProposalSet) -> None:
+    """One clear message when the proposals count money in another currency altogether,
+    rather than one per money line (currencies are never converted)."""
+    currencies = {line.currency for p in bids for line in (*p.costs, *p.fiscal_effects)}
+    if currencies and framework.currency not in currencies:
+        raise ValidationError(
+            [
+                Problem(
+                    f"the proposals count money in {', '.join(sorted(currencies))}; framework "
+                    f"{framework.id!r} counts money in {framework.currency}. Currencies are never "
+                    "converted: score them under a framework in their currency, or extend this "
+                    "framework with currency: " + sorted(currencies)[0],
+                    (),
+                )
+            ],
+            summary=f"the proposals do not fit framework {framework.id!r}",
+        )
+
+
+def _earliest_year(bids: ProposalSet, default: int) -> int:
+    """The first year anything happens: the earliest cost, fiscal effect or impact start."""
+    years = [
+        *(line.year for p in bids for line in (*p.costs, *p.fiscal_effects)),
+        *(math.floor(impact.timing.start) for p in bids for impact in p.impacts),
+    ]
+    return min(years) if years else default
+
+
+def _reach(
+    impact: Impact,
+    indicator: Indicator,
+    described: tuple[float, Source] | None,
+    reached: tuple[float, Source] | None,
+) -> tuple[float, str | None]:
+    """The share of the population the indicator describes that a per-person change reaches
+    (1 for a change to the indicator as a whole), or why it cannot be scaled."""
+    people = impact.people_count
+    if people is None:
+        return 1.0, None
+    if described is None:
+        return 1.0, (
+            f"indicator {indicator.id!r} describes {indicator.describes!r}, whose size the "
+            "framework does not give, so a per-person change cannot be scaled to it"
+        )
+    size, source = described
+    if people > size:
+        return 1.0, (
+            f"{people:,.0f} people is more than the {size:,.0f} of {indicator.describes!r} that "
+            f"{indicator.id!r} describes (source: {source.title})"
+        )
+    if impact.group != indicator.describes and reached is not None and people > reached[0]:
+        return 1.0, (
+            f"{people:,.0f} people is more than the {reached[0]:,.0f} in group {impact.group!r}"
+        )
+    return people / size, None
+
+
+def _pricing(
+    framework: Framework, indicator_ids: Sequence[str]
+) -> dict[str, tuple[str, float, bool, float, float, float]]:
+    """For each priced indicator: the value's label, units of the value per unit of the
+    indicator, whether it counts people, and low, central and high money per unit in the
+    framework's currency and prices. Converted once per indicator, not per impact."""
+    by_id = {i.id: i for i in framework.indicators}
+    priced: dict[str, tuple[str, float, bool, float, float, float]] = {}
+    for indicator_id in dict.fromkeys(indicator_ids):
+        indicator = by_id[indicator_id]
+        value = framework.value_of(indicator)
+        if value is None:
+            continue
+        factor = framework.price_factor(value)
+        assert factor is not None  # the framework refuses values it cannot bring to its prices
+        per_unit, times_people = value_conversion(indicator.unit, value)
+        label = (
+            value.id if isinstance(indicator.value, str) and value.id else f"{indicator.id}:value"
+        )
+        priced[indicator_id] = (
+            label,
+            per_unit,
+            times_people,
+            value.low_amount * factor,
+            value.central_amount * factor,
+            value.high_amount * factor,
+        )
+    return priced

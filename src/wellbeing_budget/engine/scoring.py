@@ -8,7 +8,8 @@ where the standard effect is ``change x reach x direction sign / scale``. Years 
 current-generation horizon count for the current generation; the rest, up to the assessment
 horizon, for future generations. Indicator, domain, pillar and total scores are sums weighted by
 the indicator's weight within its domain times the domain's weight. Money is discounted with the
-money schedule into net present values.
+money schedule into net present values; so are monetised effects (money per year at full level
+times the profile, over the assessment horizon), never added to effect-years.
 
 Everything here is linear in the impacts, which is why unit invariance, additivity and order
 invariance hold by construction.
@@ -47,6 +48,10 @@ class EngineResult:
     weight: FloatArray  # per impact: indicator weight x domain weight x evidence weight
     cost_npv: FloatArray  # per proposal
     fiscal_npv: FloatArray  # per proposal
+    money_years: FloatArray  # per impact: profile sum discounted with the money schedule
+    benefit_npv: FloatArray  # per proposal: present value of monetised effects, central
+    benefit_npv_low: FloatArray
+    benefit_npv_high: FloatArray
 
 
 def run_engine(
@@ -59,6 +64,7 @@ def run_engine(
         weights.update(evidence_weights)
     evidence = np.array([weights[level] for level in EVIDENCE_LEVELS], dtype=np.float64)
 
+    horizon = compiled.assessment_years
     factors = discount_factors(compiled.wellbeing_rates)
     sums_now, sums_later = generation_sums(
         compiled.impact_start,
@@ -75,6 +81,29 @@ def run_engine(
 
     n_proposals = len(compiled.proposals)
     money = discount_factors(compiled.money_rates)
+    # Monetised effects are discounted like money, over the same horizon as the effects; only
+    # the priced impacts are profiled a second time.
+    priced = np.flatnonzero(compiled.impact_value >= 0)
+    money_years = np.zeros(len(effect), dtype=np.float64)
+    if len(priced):
+        early, late = generation_sums(
+            compiled.impact_start[priced],
+            compiled.impact_ramp[priced],
+            compiled.impact_duration[priced],
+            compiled.impact_persistence[priced],
+            money[:horizon],
+            compiled.current_years,
+        )
+        money_years[priced] = early + late
+    strength = evidence[compiled.impact_evidence]
+
+    def benefit(per_year: FloatArray) -> FloatArray:
+        return np.bincount(
+            compiled.impact_proposal,
+            weights=per_year * money_years * strength,
+            minlength=n_proposals,
+        ).astype(np.float64)
+
     cost_npv = np.bincount(
         compiled.cost_proposal,
         weights=compiled.cost_amount * money[compiled.cost_offset],
@@ -93,4 +122,8 @@ def run_engine(
         weight=weight,
         cost_npv=cost_npv,
         fiscal_npv=fiscal_npv,
+        money_years=money_years,
+        benefit_npv=benefit(compiled.impact_money),
+        benefit_npv_low=benefit(compiled.impact_money_low),
+        benefit_npv_high=benefit(compiled.impact_money_high),
     )

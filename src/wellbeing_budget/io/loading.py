@@ -26,17 +26,17 @@ from ..errors import (
     YAMLError,
     did_you_mean,
 )
+from ..model.base import NotEmpty, Source
+from ..model.base import _Model as _ModelBase
 from ..model.framework import (
     DiscountSpec,
     Framework,
     Indicator,
     IndicatorCatalogue,
-    NotEmpty,
     Priority,
-    Source,
 )
-from ..model.framework import _Model as _ModelBase
 from ..model.proposal import Origin, Proposal, ProposalSet
+from ..model.values import Deflator, ValueSet
 from .files import paused_gc
 from .validation import pydantic_problems, sort_problems
 from .yamlio import Document, load_yaml
@@ -168,6 +168,67 @@ def _named_schedules(data: dict[str, Any], doc: Document, problems: list[Problem
                 problems.append(doc.problem(("discounting", key), str(exc)))
 
 
+# -- value sets ------------------------------------------------------------------------------
+
+
+def list_value_sets() -> list[str]:
+    """The ids of the built-in value sets (money values for the monetised view)."""
+    return sorted(p.stem for p in (_frameworks_dir() / "values").glob("*.yaml"))
+
+
+def load_value_set(name: str | os.PathLike[str]) -> ValueSet:
+    """A built-in value set by id (``"uk-green-book-2021"``), or a value-set YAML file.
+
+    >>> load_value_set("uk-green-book-2021").currency
+    'GBP'
+    """
+    folder = _frameworks_dir() / "values"
+    path = builtin_or_file(name, folder, "value set", list_value_sets())
+    doc = load_yaml(path)
+    problems = list(doc.problems)
+    value_set = None
+    try:
+        value_set = ValueSet.model_validate(doc.data)
+    except pydantic.ValidationError as exc:
+        problems += pydantic_problems(exc, ValueSet, _plain_locator(doc))
+    if problems or value_set is None:
+        raise ValidationError(sort_problems(problems), summary=f"{doc.name} is not valid")
+    return value_set
+
+
+def list_deflators() -> list[str]:
+    """The ids of the built-in deflators (price indices by year)."""
+    return sorted(p.stem for p in (_frameworks_dir() / "deflators").glob("*.yaml"))
+
+
+def load_deflator(name: str | os.PathLike[str]) -> Deflator:
+    """A built-in deflator by id (``"uk-hmt-gdp-deflator"``), or a deflator YAML file."""
+    folder = _frameworks_dir() / "deflators"
+    path = builtin_or_file(name, folder, "deflator", list_deflators())
+    doc = load_yaml(path)
+    problems = list(doc.problems)
+    deflator = None
+    try:
+        deflator = Deflator.model_validate(doc.data)
+    except pydantic.ValidationError as exc:
+        problems += pydantic_problems(exc, Deflator, _plain_locator(doc))
+    if problems or deflator is None:
+        raise ValidationError(sort_problems(problems), summary=f"{doc.name} is not valid")
+    return deflator
+
+
+def _named_values(data: dict[str, Any], doc: Document, problems: list[Problem]) -> None:
+    """Replace a value-set name (``values: uk-green-book-2021``) and a deflator name by their
+    definitions."""
+    for key, loader in (("values", load_value_set), ("deflator", load_deflator)):
+        name = data.get(key)
+        if isinstance(name, str):
+            try:
+                data[key] = loader(name)
+            except UnknownIdError as exc:
+                problems.append(doc.problem((key,), str(exc)))
+
+
 # -- catalogues ------------------------------------------------------------------------------
 
 
@@ -276,7 +337,7 @@ def _merge(
         (Framework.model_fields[name].alias or name): value for name, value in parent
     }
     for key, value in data.items():
-        if key in ("domains", "indicators", *_EXTENDS_KEYS):
+        if key in ("domains", "indicators", "groups", *_EXTENDS_KEYS):
             continue
         if key in _MERGED_KEYS and isinstance(value, dict):
             base = merged.get(key)
@@ -345,6 +406,8 @@ def _merge(
         if old_i in placed:
             origins.prefixes[("domains", new_i)] = (doc, ("domains", placed[old_i]))
 
+    merged["groups"] = _merge_groups(parent, data, doc, problems, origins)
+
     inline = data.get("indicators", [])
     indicators: list[Any] = list(parent.indicators)
     by_id = {ind.id: k for k, ind in enumerate(indicators)}
@@ -362,6 +425,33 @@ def _merge(
         problems.append(doc.problem(("indicators",), "indicators is a list of indicators"))
     merged["indicators"] = indicators
     return merged, origins
+
+
+def _merge_groups(
+    parent: Framework,
+    data: dict[str, Any],
+    doc: Document,
+    problems: list[Problem],
+    origins: _Origins,
+) -> list[Any]:
+    """The parent's population groups, resized or added to by the child's (matched by id)."""
+    groups: list[Any] = list(parent.groups)
+    index = {g.id: i for i, g in enumerate(groups)}
+    patches = data.get("groups", [])
+    if not isinstance(patches, list):
+        problems.append(doc.problem(("groups",), "groups is a list of population groups"))
+        return groups
+    for j, patch in enumerate(patches):
+        patch_id = patch.get("id") if isinstance(patch, dict) else None
+        if isinstance(patch_id, str) and patch_id in index:
+            i = index[patch_id]
+            base = groups[i].model_dump(mode="python", exclude_defaults=True)
+            groups[i] = {**base, **patch}
+        else:
+            i = len(groups)
+            groups.append(patch)
+        origins.prefixes[("groups", i)] = (doc, ("groups", j))
+    return groups
 
 
 def _resolve_indicators(
@@ -465,6 +555,7 @@ def _load(
         )
     origins = _Origins(doc, {})
     _named_schedules(data, doc, problems)
+    _named_values(data, doc, problems)
     if "extends" in data:
         target, problem = _resolve_extends(data["extends"], doc, allowed)
         if problem is not None:

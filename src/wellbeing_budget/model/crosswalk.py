@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 from pydantic import Field, field_validator
 
 from ..errors import PathElement, Problem, WellbeingBudgetError, did_you_mean
-from .framework import ID_PATTERN, Framework, NotEmpty, Source, _Model
+from .base import ID_PATTERN, NotEmpty, Source, _Model
+from .framework import Framework
 
 if TYPE_CHECKING:
     import numpy as np

@@ -18,9 +18,6 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import (
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
     Field,
     ValidationInfo,
     field_validator,
@@ -30,6 +27,8 @@ from pydantic import (
 
 from ..errors import UnitError, UnknownIdError, did_you_mean
 from ..units import CURRENCIES, Quantity, conversion_factor, currency_of, is_share_unit, parse_unit
+from .base import Id, NotEmpty, Source, Text, _Model
+from .values import Deflator, MoneyValue, PublicFunds, ValueSet, value_conversion
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -50,37 +49,16 @@ __all__ = [
     "IndicatorRef",
     "Pillar",
     "Population",
+    "PopulationGroup",
     "Priority",
     "Source",
     "StatedCounts",
     "Target",
 ]
 
-ID_PATTERN = r"^[a-z0-9][a-z0-9_.-]*$"
-Id = Annotated[str, Field(pattern=ID_PATTERN, min_length=1, max_length=100)]
-Text = Annotated[str, Field(min_length=1)]
 
-
-def _not_empty(value: Any) -> Any:
-    # Checked before the items: a length constraint checked after them would add a second,
-    # misleading error ("at least 1 item") whenever an item is invalid.
-    if isinstance(value, list | tuple) and not value:
-        raise ValueError("must list at least one item")
-    return value
-
-
-NotEmpty = BeforeValidator(_not_empty)
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(
-        frozen=True,
-        extra="forbid",
-        allow_inf_nan=False,
-        use_enum_values=False,
-        validate_default=False,
-        populate_by_name=True,
-    )
+ALL = "all"
+"""The group every framework has: its whole population."""
 
 
 class Pillar(StrEnum):
@@ -91,16 +69,6 @@ class Pillar(StrEnum):
     SOCIETY = "society"
     ENVIRONMENT = "environment"
     PUBLIC_FINANCES = "public_finances"
-
-
-class Source(_Model):
-    """Where a fact comes from. Every built-in framework, indicator and rate carries one."""
-
-    title: Text
-    publisher: str | None = None
-    url: str | None = Field(default=None, pattern=r"^https?://\S+$")
-    year: int | None = Field(default=None, ge=1800, le=2100)
-    note: str | None = None
 
 
 class Direction(_Model):
@@ -193,6 +161,8 @@ class Indicator(_Model):
     baseline: Baseline | None = None
     target: Target | None = None
     groups: tuple[Id, ...] = ()
+    describes: Id = "all"
+    value: Id | MoneyValue | None = None
     codes: tuple[Text, ...] = ()
     status: Literal["primary", "secondary", "unconfirmed"] | None = None
     note: str | None = None
@@ -285,6 +255,7 @@ class Domain(_Model):
     pillar: Pillar
     weight: float = Field(default=1.0, ge=0)
     level: str | None = None
+    wealth: bool = False
     description: str | None = None
     note: str | None = None
     indicators: tuple[IndicatorRef, ...] = ()
@@ -451,6 +422,18 @@ class Population(_Model):
     source: Source
 
 
+class PopulationGroup(_Model):
+    """A population group the framework's indicators describe or its proposals reach (young
+    people aged 16-24, care-home residents, Maori...), with its size and source."""
+
+    id: Id
+    name: Text
+    population: float = Field(gt=0)
+    year: int | None = Field(default=None, ge=1800, le=2100)
+    note: str | None = None
+    source: Source
+
+
 def _refuse_duplicates(ids: list[str] | tuple[str, ...], what: str) -> None:
     seen: set[str] = set()
     for item in ids:
@@ -550,6 +533,7 @@ class Framework(_Model):
     currency: str
     price_year: int = Field(ge=1800, le=2100)
     population: Population | None = None
+    groups: tuple[PopulationGroup, ...] = ()
     generations: Generations
     discounting: Discounting
     domains: Annotated[tuple[Domain, ...], NotEmpty]
@@ -557,6 +541,9 @@ class Framework(_Model):
     priorities: tuple[Priority, ...] = ()
     counts: StatedCounts | None = None
     index_spec: IndexSpec | None = Field(default=None, alias="index")
+    values: ValueSet | None = None
+    public_funds: PublicFunds | None = None
+    deflator: Deflator | None = None
     note: str | None = None
 
     @field_validator("currency")
@@ -580,6 +567,66 @@ class Framework(_Model):
     def _unique_indicators(cls, indicators: tuple[Indicator, ...]) -> tuple[Indicator, ...]:
         _refuse_duplicates([i.id for i in indicators], "indicator")
         return indicators
+
+    @field_validator("groups")
+    @classmethod
+    def _unique_groups(cls, groups: tuple[PopulationGroup, ...]) -> tuple[PopulationGroup, ...]:
+        _refuse_duplicates([g.id for g in groups], "group")
+        for group in groups:
+            if group.id == ALL:
+                raise ValueError(
+                    "group 'all' is the framework's whole population: set it with population:"
+                )
+        return groups
+
+    @model_validator(mode="after")
+    def _groups_fit(self) -> Framework:
+        whole = self.population.count if self.population else None
+        if whole is not None:
+            for group in self.groups:
+                if group.population > whole:
+                    raise ValueError(
+                        f"group {group.id!r} ({group.population:,.0f} people) is larger than the "
+                        f"framework's population ({whole:,.0f})"
+                    )
+        known = self.group_ids
+        for indicator in self.indicators:
+            if indicator.describes not in known:
+                raise ValueError(
+                    f"indicator {indicator.id!r} describes {indicator.describes!r}, which is not "
+                    f"a group of the framework" + did_you_mean(indicator.describes, known)
+                )
+        return self
+
+    @model_validator(mode="after")
+    def _values_fit(self) -> Framework:
+        for indicator in self.indicators:
+            value = self.value_of(indicator)
+            if value is None:
+                if isinstance(indicator.value, str) and self.values is not None:
+                    hint = did_you_mean(indicator.value, self.values.ids)
+                    if hint:
+                        raise ValueError(
+                            f"indicator {indicator.id!r}: value set {self.values.id!r} has no "
+                            f"value {indicator.value!r}{hint}"
+                        )
+                continue
+            where = f"indicator {indicator.id!r}: value {value.id or '(inline)'!r}"
+            if value.currency != self.currency:
+                raise ValueError(
+                    f"{where} is in {value.currency}; the framework counts money in "
+                    f"{self.currency} (currencies are never converted)"
+                )
+            if self.price_factor(value) is None:
+                raise ValueError(
+                    f"{where} is in {value.price_year} prices; the framework's prices are of "
+                    f"{self.price_year}: give a cited deflator with both years"
+                )
+            try:
+                value_conversion(indicator.unit, value)
+            except ValueError as exc:
+                raise ValueError(f"{where}: {exc}") from None
+        return self
 
     @model_validator(mode="after")
     def _references_resolve(self, info: ValidationInfo) -> Framework:
@@ -652,6 +699,41 @@ class Framework(_Model):
         """The pillars this framework's domains cover, in the canonical order."""
         present = {d.pillar for d in self.domains}
         return tuple(p for p in Pillar if p in present)
+
+    @property
+    def group_ids(self) -> tuple[str, ...]:
+        """``all`` and the ids of the declared population groups."""
+        return (ALL, *(g.id for g in self.groups))
+
+    def group_population(self, group_id: str) -> tuple[float, Source] | None:
+        """The size of a population group and its source (``all``: the framework's
+        population); None when the framework gives no population for it."""
+        if group_id == ALL:
+            if self.population is None:
+                return None
+            return self.population.count, self.population.source
+        for group in self.groups:
+            if group.id == group_id:
+                return group.population, group.source
+        raise _lookup_error("group", group_id, list(self.group_ids))
+
+    def value_of(self, indicator: Indicator) -> MoneyValue | None:
+        """The money value that prices an indicator: its own inline value, or the value it
+        names in the framework's value set; None when it has none."""
+        if isinstance(indicator.value, MoneyValue):
+            return indicator.value
+        if indicator.value is None or self.values is None:
+            return None
+        return self.values.get(indicator.value)
+
+    def price_factor(self, value: MoneyValue) -> float | None:
+        """What turns money of the value's price year into the framework's prices: 1 for the
+        same year, the deflator's ratio otherwise, None when nothing can."""
+        if value.price_year == self.price_year:
+            return 1.0
+        if self.deflator is None:
+            return None
+        return self.deflator.factor(value.price_year, self.price_year)
 
     # -- views ---------------------------------------------------------------------------
 

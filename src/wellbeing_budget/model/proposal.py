@@ -22,7 +22,7 @@ from pydantic import Field, field_validator, model_validator
 
 from ..errors import PathElement, Problem, UnitError, UnknownIdError, did_you_mean
 from ..units import Quantity, conversion_factor, currency_of
-from .framework import ID_PATTERN, NotEmpty, Source, _Model
+from .base import ID_PATTERN, NotEmpty, Source, _Model
 
 __all__ = [
     "Evidence",
