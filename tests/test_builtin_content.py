@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pandas as pd
 import pytest
 
 import wellbeing_budget as wb
 from wellbeing_budget.io.loading import builtin_catalogue, data_dir, load_catalogue
 
-from .conftest import DATA
+from .conftest import DATA, ROOT
 
 FRAMEWORKS = wb.list_frameworks()
 CATALOGUE = builtin_catalogue()
@@ -63,9 +65,22 @@ def test_cross_country_scales_reproduce_the_oecd_data() -> None:
         assert code in sd.index, f"{indicator.id}: scale_note must name the BLI code"
         assert indicator.scale.magnitude == pytest.approx(sd[code], rel=5e-3), indicator.id
         checked += 1
-    assert checked >= 24 + 7
+    assert checked >= 49
 
 
 def test_bli_catalogue_has_the_24_indicators_of_the_2015_edition() -> None:
     bli = [i for i in CATALOGUE if i.startswith("oecd.bli.")]
     assert len(bli) == 24
+
+
+def test_scale_bases_are_counted_as_the_docs_say() -> None:
+    counts = Counter(indicator.scale_basis for indicator in CATALOGUE.values())
+    assert len(CATALOGUE) == 373
+    assert counts == {"cross_country_sd": 49, "minimal_important_difference": 2, "judgement": 322}
+    text = " ".join((ROOT / "docs" / "proposals.md").read_text(encoding="utf-8").split())
+    assert (
+        f"Of the {len(CATALOGUE)} built-in indicators, {counts['cross_country_sd']} take as scale"
+        in text
+    )
+    assert f"{counts['minimal_important_difference']} a published minimal important" in text
+    assert f"the other {counts['judgement']} a judgement" in text
