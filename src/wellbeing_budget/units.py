@@ -136,6 +136,22 @@ def dimensionality(unit: str) -> str:
     return str(dims) if dims else "dimensionless"
 
 
+@lru_cache(maxsize=1024)
+def is_percentage_point(unit: str) -> bool:
+    """Whether ``unit`` is a percentage point, under any of its names (``percentage_point``,
+    ``pp``, ``percentage_points``).
+
+    >>> is_percentage_point("pp"), is_percentage_point("percent")
+    (True, False)
+    """
+    if not unit:
+        return False
+    try:
+        return dimensionality(unit) == "[percentage_point]"
+    except UnitError:
+        return False
+
+
 @lru_cache(maxsize=4096)
 def conversion_factor(from_unit: str, to_unit: str) -> float:
     """The float ``f`` such that ``x from_unit == x * f to_unit``.

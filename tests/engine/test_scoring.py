@@ -130,9 +130,7 @@ def test_evidence_weights() -> None:
 def test_to_frame_is_tidy_and_sums_to_the_summary() -> None:
     bids = [
         proposal("a"),
-        proposal(
-            "b", impacts=[impact("nz.loneliness", "-2 percentage_point", group="maori")]
-        ),
+        proposal("b", impacts=[impact("nz.loneliness", "-2 percentage_point", group="maori")]),
     ]
     card = summary(*bids)
     frame = card.to_frame()

@@ -31,7 +31,7 @@ import pandas as pd
 
 from ..errors import Problem, UnitError, ValidationError, did_you_mean
 from ..io.files import write_text_atomic
-from ..units import conversion_factor, is_share_unit
+from ..units import conversion_factor, is_percentage_point, is_share_unit
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -181,7 +181,7 @@ def tidy_indicator_data(
                 continue
             wanted = by_id[indicator_id].unit
             try:
-                if unit == "percentage_point" and is_share_unit(wanted):
+                if is_percentage_point(unit) and is_share_unit(wanted):
                     factor[rows] = conversion_factor("percent", wanted)
                 else:
                     factor[rows] = conversion_factor(unit, wanted)

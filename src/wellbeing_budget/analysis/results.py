@@ -265,12 +265,12 @@ class Scorecard:
         frame["benefit_npv_high"] = self.result.benefit_npv_high
         public_cost = net * (1.0 + c.public_funds)
         frame["npsv"] = self.result.benefit_npv - public_cost
-        with np.errstate(invalid="ignore", divide="ignore"):
-            frame["bcr"] = np.where(
-                public_cost > 0,
-                self.result.benefit_npv / np.where(public_cost > 0, public_cost, 1),
-                np.nan,
-            )
+        priced = np.bincount(c.impact_proposal, c.impact_value >= 0, minlength=n) > 0
+        usable = (public_cost > 0) & priced
+        # Without a priced effect a ratio of 0 would read as "worthless"; it is unknown.
+        frame["bcr"] = np.where(
+            usable, self.result.benefit_npv / np.where(usable, public_cost, 1.0), np.nan
+        )
         size = np.abs(now) + np.abs(later)
         frame["monetised_share"] = _share(c.impact_proposal, size, c.impact_value >= 0, n)
         judged = c.indicator_judgement[c.impact_indicator]
@@ -328,12 +328,15 @@ class Scorecard:
             c.impact_persistence[rows],
             horizon,
         )
-        by_id = {i.id: i for i in self.framework.indicators}
+        framework = self.framework
+        by_id = {i.id: i for i in framework.indicators}
         records = []
         for n, row in enumerate(rows):
             impact = proposal.impacts[int(c.impact_index[row])]
             indicator = by_id[c.indicator_ids[c.impact_indicator[row]]]
             written = impact.change if impact.change is not None else impact.relative_change
+            described = framework.group_population(indicator.describes)
+            value = framework.value_of(indicator)
             records.append(
                 {
                     "impact": int(c.impact_index[row]),
@@ -343,9 +346,14 @@ class Scorecard:
                     "written": ("" if impact.change is not None else "relative ") + str(written),
                     "change": c.impact_change[row],
                     "unit": indicator.unit,
+                    "people": impact.people_count,
+                    "describes": indicator.describes,
+                    "population": c.impact_population[row],
+                    "population_source": described[1].title if described else None,
                     "reach": c.impact_reach[row],
                     "direction": indicator.direction.kind,
                     "scale": c.impact_scale[row],
+                    "scale_basis": indicator.scale_basis,
                     "standard_effect": c.impact_effect[row],
                     "years_current": levels[n, :split].sum(),
                     "years_future": levels[n, split:].sum(),
@@ -356,6 +364,12 @@ class Scorecard:
                     "weight": r.weight[row],
                     "weighted_current": r.current[row] * r.weight[row],
                     "weighted_future": r.future[row] * r.weight[row],
+                    "value": (value.id or "inline") if value else None,
+                    "value_per_unit": value.central_amount if value else None,
+                    "value_price_year": value.price_year if value else None,
+                    "value_source": value.source.title if value else None,
+                    "money_per_year": c.impact_money[row] if value else None,
+                    "benefit_pv": c.impact_money[row] * r.money_years[row] if value else None,
                 }
             )
         impacts = pd.DataFrame(records)
@@ -378,18 +392,96 @@ class Scorecard:
         summary = self.summary()
         totals = {
             key: float(summary[key].iloc[p])
-            for key in ("current_total", "future_total", "cost_npv", "fiscal_npv", "net_cost_npv")
+            for key in (
+                "current_total",
+                "future_total",
+                "cost_npv",
+                "fiscal_npv",
+                "net_cost_npv",
+                "benefit_npv",
+                "benefit_npv_low",
+                "benefit_npv_high",
+                "npsv",
+                "bcr",
+                "monetised_share",
+                "judgement_share",
+            )
         }
         w, m = c.wellbeing_discount, c.money_discount
         notes = (
             f"base year {self.base_year}; current generation: years 0-{split - 1}, future: "
             f"{split}-{horizon - 1}",
-            "standard_effect = change x reach x direction sign / scale; effect-years = "
+            "reach = people / population of the group the indicator describes (1 without "
+            "people); standard_effect = change x reach x direction sign / scale; effect-years = "
             "discounted profile sum x standard effect; weighted = effect-years x weight",
             f"wellbeing discounting: {w.name or w.kind}; money discounting: {m.name or m.kind}; "
-            f"money in {self.currency}",
+            f"money in {self.currency} at {framework.price_year} prices",
+            *self._money_notes(),
         )
         return Explanation(proposal, impacts, pd.DataFrame(money_rows), totals, notes)
+
+    def _money_notes(self) -> tuple[str, ...]:
+        framework = self.framework
+        values = framework.values
+        notes = [
+            "benefit_pv = money per year at full level x profile sum discounted with the money "
+            "schedule; money is never added to effect-years"
+            + (
+                f"; values from {values.name} ({values.id})"
+                if values is not None
+                else "; the framework selects no value set"
+            )
+        ]
+        if framework.public_funds is not None:
+            notes.append(
+                f"marginal cost of public funds {framework.public_funds.fraction:.0%} "
+                f"({framework.public_funds.source.title}): npsv and bcr count net public cost "
+                f"x {1 + framework.public_funds.fraction:g}"
+            )
+        if framework.deflator is not None:
+            notes.append(
+                f"values brought to {framework.price_year} prices with "
+                f"{framework.deflator.source.title}"
+            )
+        return tuple(notes)
+
+    def unmonetised(self) -> pd.DataFrame:
+        """Every impact whose effect has no money value, and why: it is counted in
+        effect-years, never dropped (``monetised_share`` in :meth:`summary` says how much of a
+        proposal's effect is priced)."""
+        c, r = self.compiled, self.result
+        framework = self.framework
+        by_id = {i.id: i for i in framework.indicators}
+        rows = []
+        for k in np.flatnonzero(c.impact_value < 0):
+            indicator = by_id[c.indicator_ids[c.impact_indicator[k]]]
+            if indicator.value is None:
+                reason = "the indicator names no value"
+            elif framework.values is None:
+                reason = (
+                    f"it names value {indicator.value!r}, but the framework selects no value set"
+                )
+            else:
+                reason = f"value set {framework.values.id!r} has no value {indicator.value!r}"
+            rows.append(
+                {
+                    "proposal": self.proposals[int(c.impact_proposal[k])].id,
+                    "impact": int(c.impact_index[k]),
+                    "indicator": indicator.id,
+                    "effect_years_current": r.current[k] * r.weight[k],
+                    "effect_years_future": r.future[k] * r.weight[k],
+                    "reason": reason,
+                }
+            )
+        columns = [
+            "proposal",
+            "impact",
+            "indicator",
+            "effect_years_current",
+            "effect_years_future",
+            "reason",
+        ]
+        return pd.DataFrame(rows, columns=columns)
 
     def impacts_frame(self) -> pd.DataFrame:
         """One row per impact of every proposal, with the steps of :meth:`explain`."""

@@ -22,7 +22,7 @@ from ..model.base import Source
 from ..model.framework import DiscountSpec, Framework, Indicator, Pillar
 from ..model.proposal import Impact, Proposal, ProposalSet
 from ..model.values import value_conversion
-from ..units import conversion_factor, is_share_unit
+from ..units import conversion_factor, is_percentage_point, is_share_unit
 from .scoring import EVIDENCE_LEVELS
 
 __all__ = ["EVIDENCE_LEVELS", "CompiledBudget", "compile_budget", "rate_schedule"]
@@ -127,13 +127,14 @@ def _change_in_unit(impact: Impact, indicator: Indicator) -> tuple[float | None,
     change = impact.change
     assert change is not None
     share = is_share_unit(indicator.unit)
-    if change.unit == "percentage_point":
+    if is_percentage_point(change.unit):
         if not share:
             return None, (
                 f"change {str(change)!r} is in percentage points, but {indicator.id!r} is "
                 f"measured in {indicator.unit!r}"
             )
-        return change.magnitude * conversion_factor("percent", indicator.unit), None
+        points = change.to("percentage_point")
+        return points * conversion_factor("percent", indicator.unit), None
     if share and (change.unit == "" or is_share_unit(change.unit)):
         return None, (
             f"change {str(change)!r} is ambiguous for {indicator.id!r}, measured in "
@@ -240,7 +241,10 @@ def _compile(
             problems.append(origin.problem(("id",), f"proposal id {proposal.id!r} is used twice"))
         seen[proposal.id] = p
         for q, priority in enumerate(proposal.priorities):
-            if priority not in priorities:
+            # A framework without priorities (the LSF itself) has nothing to check them
+            # against: they stay labels, as the 2019 priorities do when the 2019 bids are
+            # scored under the LSF.
+            if priorities and priority not in priorities:
                 known = sorted(priorities)
                 problems.append(
                     origin.problem(

@@ -26,7 +26,15 @@ from pydantic import (
 )
 
 from ..errors import UnitError, UnknownIdError, did_you_mean
-from ..units import CURRENCIES, Quantity, conversion_factor, currency_of, is_share_unit, parse_unit
+from ..units import (
+    CURRENCIES,
+    Quantity,
+    conversion_factor,
+    currency_of,
+    is_percentage_point,
+    is_share_unit,
+    parse_unit,
+)
 from .base import Id, NotEmpty, Source, Text, _Model
 from .values import Deflator, MoneyValue, PublicFunds, ValueSet, value_conversion
 
@@ -183,8 +191,8 @@ class Indicator(_Model):
         unit = info.data.get("unit")
         if unit is None:
             return scale
-        if scale.unit == "percentage_point" and is_share_unit(unit):
-            size = scale.magnitude
+        if is_percentage_point(scale.unit) and is_share_unit(unit):
+            size = scale.to("percentage_point")
         else:
             size = _in_indicator_unit(scale, unit, "scale")
         if not (size > 0 and math.isfinite(size)):
@@ -218,8 +226,8 @@ class Indicator(_Model):
     @property
     def scale_value(self) -> float:
         """The scale in the indicator's own unit (percentage points count as percent)."""
-        if self.scale.unit == "percentage_point" and is_share_unit(self.unit):
-            return self.scale.magnitude * conversion_factor("percent", self.unit)
+        if is_percentage_point(self.scale.unit) and is_share_unit(self.unit):
+            return self.scale.to("percentage_point") * conversion_factor("percent", self.unit)
         return _in_indicator_unit(self.scale, self.unit, "scale")
 
     @property
