@@ -53,7 +53,8 @@ def example_tables() -> tuple[pd.DataFrame, pd.DataFrame]:
                     "kind": effect.kind,
                 }
             )
-    return pd.DataFrame(impacts), pd.DataFrame(costs)
+    # object columns keep None as None: an empty cell, where a float column would hold NaN
+    return pd.DataFrame(impacts, dtype=object), pd.DataFrame(costs, dtype=object)
 
 
 def same_scores(a: wb.Scorecard, b: wb.Scorecard) -> None:

@@ -591,11 +591,17 @@ def _load_proposals_yaml(path: str | os.PathLike[str]) -> ProposalSet:
 def load_proposals(
     source: str | os.PathLike[str] | pd.DataFrame | Sequence[Proposal],
     costs: str | os.PathLike[str] | pd.DataFrame | None = None,
+    *,
+    decimal: str = ".",
+    sep: str | None = None,
 ) -> ProposalSet:
     """Proposals from a YAML file, a table of impacts (CSV, Excel or a pandas DataFrame, with
     costs in a second table or sheet), or proposals built in code.
 
     Tables have one row per impact; see the docs page "Proposals" for their columns.
+    ``decimal=","`` reads tables whose numbers have a decimal comma (``12,1 million DKK``),
+    CSV cells then separated by ``;`` unless ``sep`` says otherwise (docs: "Reading your
+    files").
 
     >>> bids = load_proposals("examples/nz-wellbeing-budget-2019/proposals.yaml")
     >>> len(bids) >= 10
@@ -608,14 +614,18 @@ def load_proposals(
     if isinstance(source, ProposalSet):
         return source
     if isinstance(source, pd.DataFrame):
-        return load_proposal_tables(source, costs)
+        return load_proposal_tables(source, costs, decimal=decimal, sep=sep)
     if isinstance(source, str | os.PathLike):
         path = Path(source)
         if path.suffix.lower() in (".yaml", ".yml"):
             if costs is not None:
                 raise WellbeingBudgetError("costs go inside a YAML proposals file")
+            if decimal != "." or sep is not None:
+                raise WellbeingBudgetError(
+                    "decimal and sep are for tables; YAML numbers have a decimal point"
+                )
             return load_proposals_yaml(path)
-        return load_proposal_tables(path, costs)
+        return load_proposal_tables(path, costs, decimal=decimal, sep=sep)
     items = list(source)
     if not all(isinstance(p, Proposal) for p in items):
         raise WellbeingBudgetError("load_proposals takes a file, a DataFrame or Proposal objects")
