@@ -385,7 +385,7 @@ def _too_large(name: str, found: str, limit: int, what: str) -> WellbeingBudgetE
 def _open_workbook(path: Path, name: str, data_only: bool) -> Any:
     import zipfile
 
-    import openpyxl
+    import openpyxl  # type: ignore[import-untyped]
 
     try:
         return openpyxl.load_workbook(path, read_only=True, data_only=data_only)
