@@ -160,9 +160,13 @@ def test_decimal_comma_in_a_csv_is_refused_with_the_fix(tmp_path: Path) -> None:
 
 
 def test_a_table_read_with_decimal_comma_scores_like_one_with_points(tmp_path: Path) -> None:
-    danish = HEADER.replace(",", ";") + "\n" + (
-        "p1;Bid;Ministry;nz.psychological-distress;-0,4 percentage_point;1.500;2020;"
-        "2,5 years;medium\n"
+    danish = (
+        HEADER.replace(",", ";")
+        + "\n"
+        + (
+            "p1;Bid;Ministry;nz.psychological-distress;-0,4 percentage_point;1.500;2020;"
+            "2,5 years;medium\n"
+        )
     )
     plain = f"{HEADER}\n" + ROW.replace(",,", ",1500,").replace("5 years", "2.5 years") + "\n"
     a = wb.load_proposals(write(tmp_path / "dk.csv", danish), decimal=",")

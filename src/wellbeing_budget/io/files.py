@@ -39,7 +39,7 @@ def neutralise(value: Any) -> Any:
 
 def csv_text(frame: pd.DataFrame, *, index: bool = True) -> str:
     """A table as CSV, text cells (and labels) neutralised (:func:`neutralise`), numbers to
-    ten significant digits."""
+    ten significant digits, rows ended by CRLF."""
     import pandas as pd
 
     safe = frame.copy()
@@ -49,7 +49,10 @@ def csv_text(frame: pd.DataFrame, *, index: bool = True) -> str:
     safe.columns = [neutralise(c) for c in safe.columns]
     if index:
         safe.index = safe.index.map(neutralise)
-    return safe.to_csv(index=index, float_format="%.10g")
+    # CRLF line ends (RFC 4180, as Excel writes): pandas quotes a cell holding a line feed but
+    # not one holding a lone carriage return, which a reader takes for the end of the row;
+    # with "\r\n" as the line end, every cell holding either is quoted.
+    return safe.to_csv(index=index, float_format="%.10g", lineterminator="\r\n")
 
 
 @contextlib.contextmanager
