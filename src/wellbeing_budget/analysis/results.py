@@ -83,6 +83,17 @@ def score(
             raise WellbeingBudgetError(
                 f"evidence_weights takes {', '.join(EVIDENCE_LEVELS)}; got {sorted(unknown)}"
             )
+        bad = {
+            k: v
+            for k, v in evidence_weights.items()
+            if isinstance(v, bool)
+            or not isinstance(v, int | float)
+            or not (math.isfinite(v) and v >= 0)
+        }
+        if bad:
+            raise WellbeingBudgetError(f"evidence weights must be finite numbers >= 0, got {bad}")
+        if not any(v > 0 for v in evidence_weights.values()):
+            raise WellbeingBudgetError("evidence weights are all 0: every score would be 0")
     compiled = compile_budget(
         framework,
         proposals,
