@@ -93,7 +93,7 @@ def test_validate_reports_four_located_errors(tmp_path: Path) -> None:
 def test_validate_a_folder_of_invalid_files_lists_every_file() -> None:
     status, text = run("validate", "-q", str(FIXTURES / "invalid"))
     assert status == 1
-    n_files = len(list((FIXTURES / "invalid").glob("*.yaml")))
+    n_files = len([p for p in (FIXTURES / "invalid").iterdir() if p.suffix != ".expect"])
     assert f"{n_files} of {n_files} files not valid" in text
 
 

@@ -298,3 +298,28 @@ def test_a_huge_sheet_is_refused_quickly(tmp_path: Path) -> None:
     path = workbook(tmp_path / "bids.xlsx", [excel_row(proposal=f"p{i}") for i in range(30)])
     with pytest.raises(wb.WellbeingBudgetError, match="up to 20 rows"):
         load_proposal_tables(path, limits=TableLimits(max_rows=20))
+
+
+TABLE_FIXTURES = sorted(
+    p for p in (ROOT / "tests" / "fixtures" / "invalid").iterdir() if p.suffix in (".csv", ".xlsx")
+)
+
+
+@pytest.mark.parametrize("path", TABLE_FIXTURES, ids=[p.name for p in TABLE_FIXTURES])
+def test_each_table_fixture_gives_its_one_located_error(
+    path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each table holds one fault; ``<name>.expect`` beside it says the error expected
+    (``LINE:COL path: message``, or ``path: message`` when it has no line)."""
+    expected = path.with_name(path.name + ".expect").read_text(encoding="utf-8").strip()
+    monkeypatch.chdir(path.parent)
+    with pytest.raises(wb.ValidationError) as info:
+        wb.load_proposals(path.name)
+    problems = info.value.problems
+    assert len(problems) == 1, [str(p) for p in problems]
+    problem = problems[0]
+    assert problem.file is not None and problem.file.startswith(path.name)
+    where = ":".join(str(n) for n in (problem.line, problem.column) if n is not None)
+    rest = str(problem).split(": ", 1)[1]  # after the file (and line, column)
+    located = f"{where} {rest}" if where else rest
+    assert located.startswith(expected), str(problem)
