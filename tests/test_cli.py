@@ -93,7 +93,7 @@ def test_validate_reports_four_located_errors(tmp_path: Path) -> None:
 def test_validate_a_folder_of_invalid_files_lists_every_file() -> None:
     status, text = run("validate", "-q", str(FIXTURES / "invalid"))
     assert status == 1
-    n_files = len(list((FIXTURES / "invalid").glob("*.yaml")))
+    n_files = len([p for p in (FIXTURES / "invalid").iterdir() if p.suffix != ".expect"])
     assert f"{n_files} of {n_files} files not valid" in text
 
 
@@ -225,3 +225,89 @@ def test_progress_shows_on_a_terminal_and_not_on_a_pipe() -> None:
         bar.done()
     assert "[###############" in terminal.getvalue() and "500/1,000" in terminal.getvalue()
     assert pipe.getvalue() == ""
+
+
+# -- issue 10: tables, costs, confinement of outputs ------------------------------------------
+
+TABLE_HEADER = "proposal,title,lead_agency,indicator,change,start,duration,evidence"
+TABLE_ROW = "p1,Bid,Min,nz.psychological-distress,-0.4 percentage_point,2020,5 years,medium"
+
+
+def test_validate_reads_csv_and_checks_it_against_a_framework(tmp_path: Path) -> None:
+    path = tmp_path / "impacts.csv"
+    path.write_text(f"{TABLE_HEADER}\n{TABLE_ROW.replace('distress', 'distres')}\n")
+    assert run("validate", str(path))[0] == 0  # well formed, but
+    status, text = run("validate", "--framework", "nz-wellbeing-budget-2019", str(path))
+    assert status == 1
+    assert "impacts.csv:2:4: rows[0].indicator:" in text and "did you mean" in text
+
+
+def test_validate_checks_the_currency_against_a_framework(tmp_path: Path) -> None:
+    path = tmp_path / "bids.yaml"
+    path.write_text(
+        "proposals:\n  - id: p1\n    title: Bid\n    lead_agency: Min\n"
+        "    costs: [{year: 2020, amount: 5 million DKK}]\n"
+        "    impacts:\n      - indicator: nz.psychological-distress\n"
+        "        change: -0.4 percentage_point\n        timing: {start: 2020, duration: 5 years}\n"
+        "        evidence: medium\n"
+    )
+    assert run("validate", str(path))[0] == 0
+    status, text = run("validate", "--framework", "nz-wellbeing-budget-2019", str(path))
+    assert status == 1 and "in DKK" in text
+
+
+def test_score_without_costs_warns_and_leaves_money_blank(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "impacts.csv"
+    path.write_text(f"{TABLE_HEADER}\n{TABLE_ROW}\n")
+    args = ("score", str(path), "--framework", "nz-wellbeing-budget-2019", "--format", "csv")
+    status, text = run(*args)
+    assert status == 0
+    assert "no costs given: net cost and cost-effectiveness are blank" in capsys.readouterr().err
+    row = text.splitlines()[1].split(",")
+    header = text.splitlines()[0].split(",")
+    assert row[header.index("net_cost_npv")] == ""
+    assert run(*args, "--no-costs")[0] == 0
+    assert capsys.readouterr().err == ""
+
+
+def test_score_reads_a_danish_table_with_decimal_comma(tmp_path: Path) -> None:
+    path = tmp_path / "impacts.csv"
+    path.write_text(
+        TABLE_HEADER.replace(",", ";")
+        + "\n"
+        + TABLE_ROW.replace(",", ";").replace("-0.4", "-0,4")
+        + "\n"
+    )
+    args = ("score", str(path), "--framework", "nz-wellbeing-budget-2019", "--no-costs")
+    assert run(*args)[0] == 1  # read as comma-separated, the table is one column
+    status, text = run(*args, "--decimal", ",")
+    assert status == 0 and "p1" in text
+
+
+@pytest.mark.parametrize("target", ["folder", "missing-parent"])
+def test_output_problems_are_one_line_and_exit_1(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], target: str
+) -> None:
+    output = tmp_path if target == "folder" else Path("/proc/no-such-folder/out.csv")
+    example = ROOT / "examples" / "nz-wellbeing-budget-2019" / "proposals.yaml"
+    status, _ = run(
+        "score", str(example), "--framework", "nz-wellbeing-budget-2019", "-o", str(output)
+    )
+    err = capsys.readouterr().err
+    assert status == 1
+    assert err.startswith("error: cannot write") and err.count("\n") == 1, err
+
+
+def test_dashboard_of_a_header_only_table_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "impacts.csv"
+    path.write_text(TABLE_HEADER + "\n")
+    out = tmp_path / "r.html"
+    status, _ = run(
+        "dashboard", str(path), "--framework", "nz-wellbeing-budget-2019", "-o", str(out)
+    )
+    assert status == 1 and "no rows" in capsys.readouterr().err
+    assert not out.exists()

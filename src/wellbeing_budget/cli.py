@@ -7,7 +7,9 @@ exits with status 1; a traceback means a bug in the library.
 from __future__ import annotations
 
 import argparse
+import csv
 import io
+import json
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -19,9 +21,10 @@ import pandas as pd
 
 from ._version import __version__
 from .analysis.results import Scorecard, score
+from .engine.compile import compile_budget
 from .errors import Problem, ValidationError, WellbeingBudgetError
 from .io.crosswalks import load_crosswalk
-from .io.files import display_name, write_text_atomic
+from .io.files import csv_text, display_name, write_text_atomic
 from .io.loading import (
     builtin_catalogue,
     list_frameworks,
@@ -190,8 +193,14 @@ def _kind_of(data: Any) -> str:
     return "unknown"
 
 
-def _validate_file(path: Path) -> tuple[str, list[Problem]]:
+_TABLE_SUFFIXES = (".csv", ".xlsx", ".xlsm")
+_INDICATOR_DATA_COLUMNS = {"jurisdiction", "indicator", "year", "value"}
+
+
+def _validate_file(path: Path, args: argparse.Namespace) -> tuple[str, list[Problem]]:
     """The file's kind and its problems (empty when valid)."""
+    if path.suffix.lower() in _TABLE_SUFFIXES:
+        return _validate_table(path, args)
     try:
         doc = load_yaml(path)
     except ValidationError as exc:
@@ -200,7 +209,7 @@ def _validate_file(path: Path) -> tuple[str, list[Problem]]:
     loaders: dict[str, Callable[[Path], object]] = {
         "framework": load_framework,
         "catalogue": load_catalogue,
-        "proposals": load_proposals,
+        "proposals": lambda p: _check_proposals(load_proposals(p), args),
         "discount schedule": load_discount_schedule,
         "crosswalk": load_crosswalk,
         "value set": load_value_set,
@@ -214,13 +223,72 @@ def _validate_file(path: Path) -> tuple[str, list[Problem]]:
             "('values' and 'currency') nor a deflator ('index')"
         )
         return kind, [doc.problem((), message)]
+    return kind, _problems_of(lambda: loader(path), path)
+
+
+def _problems_of(action: Callable[[], object], path: Path) -> list[Problem]:
     try:
-        loader(path)
+        action()
     except ValidationError as exc:
-        return kind, list(exc.problems)
+        problems = list(exc.problems)
+        if exc.more:
+            problems.append(Problem(f"... and {exc.more:,} more problems", (), display_name(path)))
+        return problems
     except WellbeingBudgetError as exc:
-        return kind, [Problem(str(exc), (), display_name(path))]
-    return kind, []
+        return [Problem(str(exc), (), display_name(path))]
+    return []
+
+
+def _check_proposals(proposals: Any, args: argparse.Namespace) -> None:
+    """Proposals checked against ``--framework`` when given: indicators, units, currency,
+    groups and timing can only be checked against one."""
+    if args.framework:
+        compile_budget(load_framework(args.framework), proposals)
+
+
+def _table_columns(path: Path, args: argparse.Namespace) -> set[str]:
+    if path.suffix.lower() != ".csv":
+        return set()
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            first = next(csv.reader(handle, delimiter=_separator(args)), [])
+    except (OSError, UnicodeDecodeError, csv.Error, StopIteration):
+        return set()
+    return {cell.strip() for cell in first}
+
+
+def _separator(args: argparse.Namespace) -> str:
+    return str(args.sep) if args.sep else (";" if args.decimal == "," else ",")
+
+
+def _validate_table(path: Path, args: argparse.Namespace) -> tuple[str, list[Problem]]:
+    columns = _table_columns(path, args)
+    if columns >= _INDICATOR_DATA_COLUMNS:
+        if not args.framework:
+            return "indicator data", [
+                Problem(
+                    "indicator data is checked against a framework: add --framework ID",
+                    (),
+                    display_name(path),
+                )
+            ]
+        framework = load_framework(args.framework)
+        return "indicator data", _problems_of(lambda: framework.status(path), path)
+    if columns and columns <= {"proposal", "year", "amount", "kind", "note"}:
+        return "costs table", [
+            Problem(
+                "a costs table is checked with its impacts: wellbeing-budget validate "
+                f"IMPACTS --costs {display_name(path)}",
+                (),
+                display_name(path),
+            )
+        ]
+
+    def load() -> None:
+        proposals = load_proposals(path, args.costs, decimal=args.decimal, sep=args.sep)
+        _check_proposals(proposals, args)
+
+    return "proposals table", _problems_of(load, path)
 
 
 def _collect(paths: Sequence[str]) -> list[Path]:
@@ -228,7 +296,13 @@ def _collect(paths: Sequence[str]) -> list[Path]:
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            files.extend(sorted(p for p in path.rglob("*") if p.suffix in (".yaml", ".yml")))
+            files.extend(
+                sorted(
+                    p
+                    for p in path.rglob("*")
+                    if p.suffix.lower() in (".yaml", ".yml", *_TABLE_SUFFIXES)
+                )
+            )
         else:
             files.append(path)
     return files
@@ -237,17 +311,18 @@ def _collect(paths: Sequence[str]) -> list[Path]:
 def _cmd_validate(args: argparse.Namespace, out: TextIO) -> int:
     files = _collect(args.paths)
     if not files:
-        out.write("no YAML files found\n")
+        out.write("no YAML, CSV or Excel files found\n")
         return 1
     failed = 0
     for path in files:
-        kind, problems = _validate_file(path)
+        kind, problems = _validate_file(path, args)
         if problems:
             failed += 1
             for problem in problems:
                 out.write(f"{problem}\n")
         elif not args.quiet:
-            out.write(f"ok  {display_name(path)} ({kind})\n")
+            against = f" against {args.framework}" if args.framework and "propos" in kind else ""
+            out.write(f"ok  {display_name(path)} ({kind}{against})\n")
     total = len(files)
     if failed:
         out.write(f"{failed} of {total} file{'s' if total != 1 else ''} not valid\n")
@@ -292,7 +367,18 @@ def _score(args: argparse.Namespace, progress: Progress | None = None) -> Scorec
     bar.stage("reading framework")
     framework = load_framework(args.framework)
     bar.stage("reading proposals")
-    proposals = load_proposals(args.proposals, args.costs)
+    proposals = load_proposals(
+        args.proposals,
+        args.costs,
+        decimal=getattr(args, "decimal", "."),
+        sep=getattr(args, "sep", None),
+    )
+    if _costs_missing(args, proposals) and not getattr(args, "no_costs", False):
+        bar.done()
+        sys.stderr.write(
+            "warning: no costs given: net cost and cost-effectiveness are blank "
+            "(give --costs, a 'costs' sheet, or --no-costs to silence this)\n"
+        )
     try:
         return score(
             framework,
@@ -307,8 +393,27 @@ def _score(args: argparse.Namespace, progress: Progress | None = None) -> Scorec
         bar.done()
 
 
-def _summary_table(card: Scorecard, sort_by: str) -> tuple[list[list[str]], list[str]]:
+_MONEY_COLUMNS = ("cost_npv", "fiscal_npv", "net_cost_npv", "ce_current", "ce_future")
+
+
+def _costs_missing(args: argparse.Namespace, proposals: Any) -> bool:
+    """A table of impacts read without any costs: its net costs would show as 0."""
+    if Path(str(args.proposals)).suffix.lower() in (".yaml", ".yml"):
+        return False
+    return args.costs is None and not any(p.costs or p.fiscal_effects for p in proposals)
+
+
+def _summary(card: Scorecard, sort_by: str, blank_money: bool) -> pd.DataFrame:
     summary = card.summary(sort_by=sort_by)
+    if blank_money:
+        summary[list(_MONEY_COLUMNS)] = np.nan
+    return summary
+
+
+def _summary_table(
+    card: Scorecard, sort_by: str, blank_money: bool = False
+) -> tuple[list[list[str]], list[str]]:
+    summary = _summary(card, sort_by, blank_money)
     header = ["rank", "proposal", "current", "future"]
     if card.future_weight is not None:
         header.append("combined")
@@ -326,7 +431,7 @@ def _summary_table(card: Scorecard, sort_by: str) -> tuple[list[list[str]], list
         if card.future_weight is not None:
             cells.append(_figure(row.combined_total))
         cells += [
-            f"{row.net_cost_npv / 1e6:,.4g}",
+            _maybe(row.net_cost_npv / 1e6),
             _maybe(row.ce_current),
             _maybe(row.ce_future),
             str(row.n_agencies),
@@ -347,12 +452,18 @@ def _maybe(value: float) -> str:
 
 def _cmd_score(args: argparse.Namespace, out: TextIO) -> int:
     card = _score(args)
+    blank = _costs_missing(args, card.proposals)
     if args.format == "csv":
-        text = card.summary(sort_by=args.sort).to_csv(float_format="%.10g")
+        text = csv_text(_summary(card, args.sort, blank))
     elif args.format == "json":
         text = card.to_json()
+        if blank:
+            document = json.loads(text)
+            for entry in document["proposals"]:
+                entry.update(dict.fromkeys(_MONEY_COLUMNS))
+            text = json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
     else:
-        rows, header = _summary_table(card, args.sort)
+        rows, header = _summary_table(card, args.sort, blank)
         buffer = io.StringIO()
         framework = card.framework
         buffer.write(
@@ -509,10 +620,19 @@ def _parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_indicators)
 
     p = sub.add_parser(
-        "validate", help="check framework and indicator files; exit 1 listing every problem"
+        "validate",
+        help="check frameworks, proposals (YAML, CSV, Excel) and indicator data; exit 1 "
+        "listing every problem",
     )
-    p.add_argument("paths", nargs="+", metavar="PATH", help="YAML files or folders")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="YAML, CSV or Excel files or folders")
     p.add_argument("-q", "--quiet", action="store_true", help="print problems only")
+    p.add_argument(
+        "--framework",
+        metavar="ID_OR_PATH",
+        help="also check proposals and indicator data against this framework",
+    )
+    p.add_argument("--costs", metavar="PATH", help="costs table for a CSV of impacts")
+    _table_arguments(p)
     p.set_defaults(func=_cmd_validate)
 
     p = sub.add_parser("score", help="score proposals under a framework")
@@ -556,10 +676,28 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _table_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--decimal",
+        choices=[".", ","],
+        default=".",
+        help="decimal mark of the numbers in CSV/Excel tables (',' for Danish files)",
+    )
+    p.add_argument(
+        "--sep", metavar="CHAR", help="CSV cell separator (default ',', or ';' with --decimal ,)"
+    )
+
+
 def _scoring_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("proposals", metavar="PROPOSALS", help="proposals: .yaml, .csv or .xlsx")
     p.add_argument("--framework", required=True, metavar="ID_OR_PATH")
     p.add_argument("--costs", metavar="PATH", help="costs table for a CSV of impacts")
+    p.add_argument(
+        "--no-costs",
+        action="store_true",
+        help="score a table of impacts without costs, without the warning",
+    )
+    _table_arguments(p)
     p.add_argument("--base-year", type=int, help="year 0 (default: the framework's price year)")
     p.add_argument("--wellbeing-discount", metavar="NAME", help="named discount schedule")
     p.add_argument("--money-discount", metavar="NAME", help="named discount schedule")
@@ -577,6 +715,10 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         return 1
     except WellbeingBudgetError as exc:
         sys.stderr.write(f"error: {exc}\n")
+        return 1
+    except OSError as exc:  # a file named on the command line cannot be read or written
+        name = f" {exc.filename}" if exc.filename else ""
+        sys.stderr.write(f"error: cannot use{name}: {exc.strerror or exc}\n")
         return 1
     except KeyboardInterrupt:  # pragma: no cover - interactive
         return 130

@@ -81,13 +81,21 @@ class WellbeingBudgetError(Exception):
 
 
 class ValidationError(WellbeingBudgetError, ValueError):
-    """One or more located problems; ``problems`` holds them all, in file order."""
+    """One or more located problems; ``problems`` holds them, in file order.
 
-    def __init__(self, problems: Sequence[Problem], summary: str | None = None) -> None:
+    A reader stops listing problems at a cap (a file with a fault on every line would
+    otherwise take memory in proportion); ``more`` counts those found beyond it.
+    """
+
+    def __init__(
+        self, problems: Sequence[Problem], summary: str | None = None, *, more: int = 0
+    ) -> None:
         self.problems: tuple[Problem, ...] = tuple(problems)
-        count = len(self.problems)
+        self.more = more
+        count = len(self.problems) + more
         head = summary or f"{count} problem{'s' if count != 1 else ''} found"
-        super().__init__(head + ":\n" + "\n".join(f"  {p}" for p in self.problems))
+        tail = f"\n  ... and {more:,} more problem{'s' if more != 1 else ''}" if more else ""
+        super().__init__(head + ":\n" + "\n".join(f"  {p}" for p in self.problems) + tail)
 
 
 class YAMLError(ValidationError):

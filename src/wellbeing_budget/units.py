@@ -11,7 +11,14 @@ Units come from pint, with what wellbeing budgets need on top:
   typographic point pint ships with;
 * ``tCO2e`` (and ``gCO2e``, ``kgCO2e``, ``ktCO2e``, ``MtCO2e``) measure greenhouse gases as CO2
   equivalent, apart from plain mass;
-* ``thousand``, ``million`` and ``billion`` as plain multipliers: ``455 million NZD``.
+* ``thousand``, ``million`` and ``billion`` as plain multipliers: ``455 million NZD``;
+* ``kr`` and ``kr.`` are Danish kroner (``DKK``).
+
+A quantity is written as a number, then its unit, with a decimal point. What a spreadsheet or
+a Danish file may hold instead is refused with a suggestion rather than misread: a decimal
+comma (``0,1 point``), thousands separators (``1,000 NZD``, ``1 000 NZD``), a prefixed
+currency (``40 mDKK`` would be milli-kroner to pint) and digits in the unit text. Tables read
+with ``decimal=","`` turn their numbers into this form first (:func:`delocalise`).
 
 Conversion between two units is computed once and returned as a float factor
 (:func:`conversion_factor`), so hot paths multiply arrays by one number per unit instead of
@@ -43,6 +50,7 @@ __all__ = [
     "Quantity",
     "conversion_factor",
     "currency_of",
+    "delocalise",
     "dimensionality",
     "is_share_unit",
     "parse_quantity",
@@ -98,6 +106,31 @@ ureg: pint.UnitRegistry[Any] = _build_registry()
 
 _NUMBER = r"[-+]?(?:\d+(?:[_\d]*)(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?"
 _QUANTITY_RE = re.compile(rf"^\s*({_NUMBER})\s*(.*?)\s*$")
+# The number as a person may have written it, separators and all: "12,1", "1.234.567,5",
+# "1 000 000" (with ordinary or no-break spaces).
+_WRITTEN_NUMBER_RE = re.compile(
+    r"^\s*([-+]?\d[\d,.\u00a0\u202f ]*\d|[-+]?\d)(?![\d,.])\s*(.*?)\s*$"
+)
+# A number inside the unit text: "0 ,1 point" leftovers, "1 000" groups, "2 3 years".
+_DIGIT_IN_UNIT_RE = re.compile(r"(?:^|[\s(,;])[-+]?\.?\d")
+_EXPONENT_RE = re.compile(r"(?:\*\*|\^|/)\s*[-+]?\d+(?:\.\d+)?")
+_CURRENCY_TOKEN_RE = re.compile(rf"^([A-Za-z.]+?)\.?({'|'.join(CURRENCIES)})$")
+_MULTIPLIER_WORDS = {
+    "k": "thousand",
+    "t": "thousand",
+    "m": "million",
+    "mn": "million",
+    "mio": "million",
+    "mill": "million",
+    "b": "billion",
+    "bn": "billion",
+    "mia": "billion",
+    "mrd": "billion",
+}
+_KRONER = {"kr", "kr.", "kroner"}
+MAX_MAGNITUDE = 1e15
+"""Largest magnitude a quantity may have before its unit (a quadrillion): far beyond any
+budget line or indicator change, and small enough that converting it never overflows."""
 
 
 @lru_cache(maxsize=4096)
@@ -253,8 +286,10 @@ def parse_quantity(value: object) -> Quantity:
     if isinstance(value, str):
         return _parse_text(value)
     if isinstance(value, int | float):
-        if not math.isfinite(value):
-            raise UnitError(f"quantity must be finite, got {value!r}")
+        if not math.isfinite(value) or abs(value) > MAX_MAGNITUDE:
+            raise UnitError(
+                f"quantity must be finite and at most {MAX_MAGNITUDE:.0e}, got {value!r}"
+            )
         return Quantity(float(value), "")
     raise UnitError(f"expected a quantity such as '0.5 year', got {type(value).__name__}")
 
@@ -266,13 +301,117 @@ def _parse_text(value: str) -> Quantity:
     match = _QUANTITY_RE.match(value)
     if match is None:
         raise UnitError(f"expected a number followed by a unit (e.g. '0.5 year'), got {value!r}")
-    magnitude = float(match.group(1).replace("_", ""))
     unit = match.group(2)
+    if unit[:1] in (",", ".") or _DIGIT_IN_UNIT_RE.search(_EXPONENT_RE.sub("", unit)):
+        raise UnitError(_separator_message(value))
+    magnitude = float(match.group(1).replace("_", ""))
     if unit:
+        unit = _canonical_unit(unit, value, match.group(1))
         _check_unit_text(unit)
-    if not math.isfinite(magnitude):
-        raise UnitError(f"quantity must be finite, got {value!r}")
+    if not math.isfinite(magnitude) or abs(magnitude) > MAX_MAGNITUDE:
+        raise UnitError(
+            f"quantity must be finite and at most {MAX_MAGNITUDE:.0e} in size, got {value!r}"
+        )
     return Quantity(magnitude, unit)
+
+
+def _canonical_unit(unit: str, value: str, number: str) -> str:
+    """The unit text with ``kr`` as ``DKK``; prefixed currencies refused with a suggestion."""
+    tokens = unit.split()
+    out: list[str] = []
+    for n, token in enumerate(tokens):
+        if token in _KRONER:
+            out.append("DKK")
+            continue
+        word = token.rstrip(".").lower()
+        currency = _CURRENCY_TOKEN_RE.match(token)
+        if currency is not None and currency.group(1).rstrip(".").lower() in _MULTIPLIER_WORDS:
+            better = _MULTIPLIER_WORDS[currency.group(1).rstrip(".").lower()]
+            rest = " ".join([*out, better, currency.group(2), *tokens[n + 1 :]])
+            raise UnitError(f"{value!r}: write '{number} {rest}' (multipliers are words)")
+        if currency is not None:
+            raise UnitError(
+                f"{value!r}: {token!r} is not a currency; write the multiplier as a word "
+                f"(thousand, million, billion) before {currency.group(2)}"
+            )
+        if word in _MULTIPLIER_WORDS and len(word) > 1 and n + 1 < len(tokens):
+            better = _MULTIPLIER_WORDS[word]
+            rest = " ".join([*out, better, *tokens[n + 1 :]]).replace("kr.", "DKK")
+            rest = " ".join("DKK" if t in _KRONER else t for t in rest.split())
+            raise UnitError(f"{value!r}: write '{number} {rest}' (multipliers are words)")
+        out.append(token)
+    return " ".join(out)
+
+
+def _separator_message(value: str) -> str:
+    written = _WRITTEN_NUMBER_RE.match(value)
+    if written is None:
+        return f"{value!r}: the unit text holds a number; write one number, then its unit"
+    number, unit = written.group(1), written.group(2)
+    tail = f" {unit}" if unit else ""
+    compact = re.sub(r"[\u00a0\u202f ]", "", number)
+    if compact != number and "," not in compact and "." not in compact:
+        return f"{value!r}: a number is written without spaces; write '{compact}{tail}'"
+    if "," in compact:
+        try:
+            as_decimal = delocalise(compact)
+        except UnitError:
+            as_decimal = None
+        groups = compact.split(",")
+        thousands = "." not in compact and all(len(g) == 3 for g in groups[1:])
+        if thousands:
+            plain = compact.replace(",", "")
+            alternative = f" (or '{as_decimal}{tail}' if the comma is a decimal comma)"
+            return f"{value!r}: thousands separators are not read; write '{plain}{tail}'" + (
+                alternative if as_decimal and len(groups) == 2 else ""
+            )
+        if as_decimal is not None:
+            return (
+                f"{value!r}: a decimal comma; write '{as_decimal}{tail}' (or read the table "
+                "with decimal=',')"
+            )
+    if compact.count(".") > 1:
+        return (
+            f"{value!r}: thousands separators are not read; write "
+            f"'{compact.replace('.', '')}{tail}' (or read the table with decimal=',' if "
+            "the dots group thousands)"
+        )
+    return f"{value!r}: the unit text holds a number; write one number, then its unit"
+
+
+def delocalise(text: str) -> str:
+    """Text written with a decimal comma, as the library reads numbers (a decimal point).
+
+    Dots may group thousands in threes (``1.234.567,5``); a lone dot is refused, since
+    ``2.500`` could be two and a half or two thousand five hundred.
+
+    >>> delocalise("12,1 million DKK")
+    '12.1 million DKK'
+    >>> delocalise("1.234,5")
+    '1234.5'
+    """
+    match = _WRITTEN_NUMBER_RE.match(text)
+    if match is None:
+        return text
+    number, unit = match.group(1), match.group(2)
+    compact = re.sub(r"[\u00a0\u202f ]", "", number)
+    if compact != number and not re.fullmatch(
+        r"[-+]?\d{1,3}(?:[\u00a0\u202f ]\d{3})+(?:,\d+)?", number
+    ):
+        raise UnitError(f"{text!r}: a number is written without spaces inside it")
+    integer, _, fraction = compact.partition(",")
+    if "," in fraction:
+        raise UnitError(f"{text!r}: a number holds one decimal comma at most")
+    if "." in integer:
+        groups = integer.lstrip("+-").split(".")
+        if not (1 <= len(groups[0]) <= 3 and all(len(g) == 3 for g in groups[1:])):
+            raise UnitError(
+                f"{text!r}: with decimal=',' a dot only groups thousands (1.234.567,5); "
+                f"write the number as {integer.replace('.', ',')!r} or without dots"
+            )
+        integer = integer.replace(".", "")
+    result = f"{integer}.{fraction}" if fraction else integer
+    return f"{result} {unit}" if unit else result
 
 
 @lru_cache(maxsize=4096)

@@ -142,3 +142,92 @@ def test_per_person_change_needs_a_population(write_yaml: Callable[..., Path]) -
     """
     with pytest.raises(wb.ValidationError, match="whose size the framework does not give"):
         wb.score(default, wb.load_proposals(write_yaml(text, "p.yaml")))
+
+
+# -- refused rather than scored wrongly (issue 10) ---------------------------------------------
+
+
+def bid(*impacts: str, costs: str = "") -> str:
+    body = "".join(
+        f"      - indicator: nz.life-expectancy\n        evidence: high\n{i}" for i in impacts
+    )
+    return (
+        "proposals:\n  - id: p\n    title: T\n    lead_agency: A\n"
+        + (f"    costs: [{costs}]\n" if costs else "")
+        + "    impacts:\n"
+        + body
+    )
+
+
+ONE = "        change: 0.1 year\n        timing: {start: 2022, duration: 5 years}\n"
+
+
+def refusal(write_yaml: Callable[..., Path], text: str, **options: object) -> str:
+    path = write_yaml(text, name="bids.yaml")
+    with pytest.raises(wb.ValidationError) as info:
+        wb.score(LSF, wb.load_proposals(path), **options)  # type: ignore[arg-type]
+    return str(info.value)
+
+
+def test_identical_impacts_are_refused(write_yaml: Callable[..., Path]) -> None:
+    assert "impacts[1]: impact 1 is identical to impact 0" in refusal(write_yaml, bid(ONE, ONE))
+
+
+def test_a_ramp_longer_than_the_duration_is_refused(write_yaml: Callable[..., Path]) -> None:
+    text = bid(
+        "        change: 0.1 year\n        timing: {start: 2022, ramp_up: 8 years, "
+        "duration: 5 years}\n"
+    )
+    message = refusal(write_yaml, text)
+    assert "bids.yaml:" in message and "ramp_up (8 years) is longer than duration" in message
+
+
+def test_a_start_after_the_horizon_is_refused(write_yaml: Callable[..., Path]) -> None:
+    text = bid("        change: 0.1 year\n        timing: {start: 2290, duration: 5 years}\n")
+    assert "after the assessment horizon" in refusal(write_yaml, text, base_year=2021)
+
+
+def test_a_figure_that_overflows_is_refused(write_yaml: Callable[..., Path]) -> None:
+    tiny = tuple(
+        i.model_copy(update={"scale": wb.Quantity(1e-320, "year")})
+        if i.id == "nz.life-expectancy"
+        else i
+        for i in LSF.indicators
+    )
+    framework = LSF.model_copy(update={"indicators": tiny})
+    path = write_yaml(bid(ONE.replace("0.1 year", "1e12 year")), name="bids.yaml")
+    with pytest.raises(wb.ValidationError, match="the effect is not a finite number"):
+        wb.score(framework, wb.load_proposals(path))
+    with pytest.raises(wb.ValidationError, match="at most 1e\\+15"):
+        wb.load_proposals(write_yaml(bid(ONE.replace("0.1 year", "1e308 year")), name="b.yaml"))
+
+
+def test_base_year_and_horizon_are_bounded(write_yaml: Callable[..., Path]) -> None:
+    assert "base year 99999 is outside 1800-2300" in refusal(write_yaml, bid(ONE), base_year=99999)
+    far = LSF.model_copy(
+        update={
+            "generations": LSF.generations.model_copy(
+                update={"assessment_horizon": wb.Quantity(1e10, "years")}
+            )
+        }
+    )
+    with pytest.raises(wb.ValidationError, match="at most 1000 are scored"):
+        wb.score(far, [])
+
+
+def test_all_weights_zero_is_refused() -> None:
+    zero = LSF.model_copy(
+        update={"domains": tuple(d.model_copy(update={"weight": 0.0}) for d in LSF.domains)}
+    )
+    with pytest.raises(wb.ValidationError, match="every indicator or domain weight is 0"):
+        wb.score(zero, [])
+
+
+@pytest.mark.parametrize(
+    "weights", [{"high": -1.0}, {"low": float("nan")}, {"high": 0.0, "medium": 0.0, "low": 0.0}]
+)
+def test_evidence_weights_are_finite_non_negative_and_not_all_zero(
+    weights: dict[str, float],
+) -> None:
+    with pytest.raises(wb.WellbeingBudgetError, match="evidence weights"):
+        wb.score(LSF, [], evidence_weights=weights)

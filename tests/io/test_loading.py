@@ -200,3 +200,65 @@ def test_a_framework_without_extends_must_be_complete(write_yaml: Callable[..., 
 def test_not_a_mapping(write_yaml: Callable[..., Path]) -> None:
     with pytest.raises(ValidationError, match="a framework is a mapping"):
         wb.load_framework(write_yaml("- just\n- a list\n"))
+
+
+# -- one confined lookup for every named reference (issue 10) --------------------------------
+
+
+def test_a_discount_schedule_name_cannot_read_an_absolute_path(
+    write_yaml: Callable[..., Path], tmp_path: Path
+) -> None:
+    secret = tmp_path / "secret.yaml"
+    secret.write_text("the-first-line-is-secret: 1\n")
+    path = write_yaml(f"extends: default\nid: x\ndiscounting:\n  money: {secret}\n")
+    with pytest.raises(ValidationError) as info:
+        wb.load_framework(path)
+    (problem,) = info.value.problems
+    assert (problem.line, problem.path) == (4, ("discounting", "money"))
+    assert "leaves the folder" in problem.message
+    assert "secret" not in str(info.value).replace(str(secret), "")
+
+
+@pytest.mark.parametrize("reference", ["../up.yaml", "sub/../../up.yaml", "~/x.yaml"])
+def test_named_references_never_leave_the_folder(
+    write_yaml: Callable[..., Path], reference: str
+) -> None:
+    path = write_yaml(f"extends: default\nid: x\ndiscounting:\n  wellbeing: {reference}\n")
+    with pytest.raises(ValidationError, match="leaves the folder"):
+        wb.load_framework(path)
+
+
+def test_a_schedule_beside_the_file_is_read_and_its_faults_not_quoted(
+    write_yaml: Callable[..., Path],
+) -> None:
+    write_yaml("kind: constant\nrate: 3 percent\n", name="ours.yaml")
+    path = write_yaml("extends: default\nid: x\ndiscounting:\n  money: ours.yaml\n")
+    assert wb.load_framework(path).discounting.money.rate_for_year(1) == pytest.approx(0.03)
+    write_yaml("kind: constant\nrate: private-words\n", name="ours.yaml")
+    with pytest.raises(ValidationError) as info:
+        wb.load_framework(path)
+    (problem,) = info.value.problems
+    assert "private-words" not in str(info.value)
+    assert problem.line == 4 and "'ours.yaml' is not valid (1 problem)" in problem.message
+
+
+def test_a_link_leading_out_of_the_folder_is_refused(
+    write_yaml: Callable[..., Path], tmp_path: Path
+) -> None:
+    outside = tmp_path.parent / f"{tmp_path.name}-outside.yaml"
+    outside.write_text("kind: constant\nrate: 3 percent\n")
+    (tmp_path / "linked.yaml").symlink_to(outside)
+    path = write_yaml("extends: default\nid: x\ndiscounting:\n  money: linked.yaml\n")
+    with pytest.raises(ValidationError, match="through a link"):
+        wb.load_framework(path)
+
+
+def test_extends_chains_are_bounded(tmp_path: Path) -> None:
+    from wellbeing_budget.io.loading import MAX_EXTENDS_DEPTH
+
+    (tmp_path / "f0.yaml").write_text("extends: default\nid: f0\n")
+    for n in range(1, 200):
+        (tmp_path / f"f{n}.yaml").write_text(f"extends: f{n - 1}.yaml\nid: f{n}\n")
+    with pytest.raises(ValidationError, match=f"at most {MAX_EXTENDS_DEPTH} frameworks"):
+        wb.load_framework(tmp_path / "f199.yaml")
+    assert wb.load_framework(tmp_path / "f5.yaml").id == "f5"

@@ -24,28 +24,46 @@ def change_unit(indicator: wb.Indicator) -> str:
     return "percentage_point" if is_share_unit(indicator.unit) else indicator.unit
 
 
+# Quarter years: timings need not be whole years (a programme may run 2.25 years).
+quarters = st.integers(1, 320).map(lambda q: q / 4)
+
+
 @st.composite
 def impacts(draw: st.DrawFn) -> dict[str, Any]:
     indicator = draw(st.sampled_from(INDICATORS))
+    duration = draw(quarters)
+    relative = indicator.baseline is not None and draw(st.booleans())
     return {
         "indicator": indicator.id,
         "change": (draw(magnitude), change_unit(indicator)),
+        "relative": relative,
         "people": draw(st.one_of(st.none(), st.integers(1, 100_000))),
         "group": draw(st.sampled_from(["all", "children_0_14", "maori"])),
         "start": BASE + draw(st.integers(0, 60)),
-        "ramp_years": draw(st.integers(0, 10)),
-        "duration_years": draw(st.integers(1, 80)),
+        "ramp_years": draw(st.integers(0, int(duration * 4)).map(lambda q: q / 4)),
+        "duration_years": duration,
         "persistence": draw(st.floats(0, 0.95)),
         "evidence": draw(st.sampled_from(["high", "medium", "low"])),
     }
+
+
+def _impact_key(item: dict[str, Any]) -> str:
+    return repr(sorted(item.items()))
 
 
 @st.composite
 def bids(draw: st.DrawFn, pid: str = "p") -> dict[str, Any]:
     return {
         "id": pid,
-        "impacts": draw(st.lists(impacts(), min_size=1, max_size=4)),
+        # two identical impacts are refused (the effect would count twice)
+        "impacts": draw(st.lists(impacts(), min_size=1, max_size=4, unique_by=_impact_key)),
         "costs": draw(st.lists(st.tuples(st.integers(0, 10), positive), max_size=3)),
+        "fiscal": draw(
+            st.lists(
+                st.tuples(st.integers(0, 10), positive, st.sampled_from(["saving", "revenue"])),
+                max_size=2,
+            )
+        ),
     }
 
 
@@ -58,7 +76,11 @@ def build(spec: dict[str, Any], *, money: str = "million NZD", time: str = "year
         size, unit = item["change"]
         impact: dict[str, Any] = {
             "indicator": item["indicator"],
-            "change": f"{size!r} {unit}",
+            **(
+                {"relative_change": f"{size / 100!r}"}
+                if item.get("relative")
+                else {"change": f"{size!r} {unit}"}
+            ),
             "group": item["group"],
             "evidence": item["evidence"],
             "timing": {
@@ -70,6 +92,8 @@ def build(spec: dict[str, Any], *, money: str = "million NZD", time: str = "year
         }
         if item["people"] is not None:
             impact["people"] = item["people"]
+        if "note" in item:
+            impact["note"] = item["note"]
         impacts.append(impact)
     return wb.Proposal.model_validate(
         {
@@ -80,6 +104,10 @@ def build(spec: dict[str, Any], *, money: str = "million NZD", time: str = "year
             "costs": [
                 {"year": BASE + offset, "amount": f"{amount * per_million!r} {money}"}
                 for offset, amount in spec["costs"]
+            ],
+            "fiscal_effects": [
+                {"year": BASE + offset, "amount": f"{amount * per_million!r} {money}", "kind": kind}
+                for offset, amount, kind in spec.get("fiscal", [])
             ],
         }
     )
@@ -104,7 +132,8 @@ def test_splitting_an_impact_sums_exactly(spec: dict[str, Any], share: float) ->
     first = dict(spec["impacts"][0])
     size, unit = first["change"]
     part_a = {**first, "change": (size * share, unit)}
-    part_b = {**first, "change": (size * (1 - share), unit)}
+    # told apart by a note: two identical impacts are refused
+    part_b = {**first, "change": (size * (1 - share), unit), "note": "second part"}
     split = build({**spec, "impacts": [part_a, part_b, *spec["impacts"][1:]]})
     a = figures(wb.score(LSF, [whole]))
     b = figures(wb.score(LSF, [split]))

@@ -16,6 +16,7 @@ import math
 import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from html import escape
 from typing import Any
 
 import numpy as np
@@ -25,7 +26,7 @@ from ..engine.compile import PILLARS, CompiledBudget, compile_budget
 from ..engine.scoring import EVIDENCE_LEVELS, EngineResult, run_engine
 from ..engine.timeprofile import profile_matrix
 from ..errors import UnknownIdError, WellbeingBudgetError, did_you_mean
-from ..io.files import write_text_atomic
+from ..io.files import csv_text, write_text_atomic
 from ..io.loading import load_discount_schedule
 from ..model.framework import DiscountSpec, Framework
 from ..model.proposal import Proposal, ProposalSet
@@ -82,6 +83,17 @@ def score(
             raise WellbeingBudgetError(
                 f"evidence_weights takes {', '.join(EVIDENCE_LEVELS)}; got {sorted(unknown)}"
             )
+        bad = {
+            k: v
+            for k, v in evidence_weights.items()
+            if isinstance(v, bool)
+            or not isinstance(v, int | float)
+            or not (math.isfinite(v) and v >= 0)
+        }
+        if bad:
+            raise WellbeingBudgetError(f"evidence weights must be finite numbers >= 0, got {bad}")
+        if not any(v > 0 for v in evidence_weights.values()):
+            raise WellbeingBudgetError("evidence weights are all 0: every score would be 0")
     compiled = compile_budget(
         framework,
         proposals,
@@ -114,12 +126,14 @@ class Explanation:
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
-        notes = "".join(f"<li>{n}</li>" for n in self.notes)
-        money = self.money.to_html(index=False) if len(self.money) else ""
-        totals = "".join(f"<tr><th>{k}</th><td>{v:,.6g}</td></tr>" for k, v in self.totals.items())
+        notes = "".join(f"<li>{escape(n)}</li>" for n in self.notes)
+        money = self.money.to_html(index=False, escape=True) if len(self.money) else ""
+        totals = "".join(
+            f"<tr><th>{escape(k)}</th><td>{v:,.6g}</td></tr>" for k, v in self.totals.items()
+        )
         return (
-            f"<h4>{self.proposal.id}: {self.proposal.title}</h4><ul>{notes}</ul>"
-            f"{self.impacts.to_html(index=False)}{money}<table>{totals}</table>"
+            f"<h4>{escape(self.proposal.id)}: {escape(self.proposal.title)}</h4><ul>{notes}</ul>"
+            f"{self.impacts.to_html(index=False, escape=True)}{money}<table>{totals}</table>"
         )
 
 
@@ -553,7 +567,7 @@ class Scorecard:
 
     def to_csv(self, path: str | os.PathLike[str] | None = None) -> str:
         """The tidy table (:meth:`to_frame`) as CSV; written atomically to ``path`` if given."""
-        text = self.to_frame().to_csv(index=False, float_format="%.10g")
+        text = csv_text(self.to_frame(), index=False)
         if path is not None:
             write_text_atomic(path, text)
         return text
@@ -602,7 +616,8 @@ class Scorecard:
             "future_weight": self.future_weight,
             "proposals": proposals,
         }
-        text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+        # allow_nan=False: strict JSON, never NaN or Infinity (blank figures are null)
+        text = json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
         if path is not None:
             write_text_atomic(path, text)
         return text

@@ -186,6 +186,7 @@ def _compile(
     bids = proposals if isinstance(proposals, ProposalSet) else ProposalSet(tuple(proposals))
     _refuse_foreign_currency(framework, bids)
     base = _earliest_year(bids, framework.price_year) if base_year is None else base_year
+    _check_settings(framework, base)
     indicator_ids: list[str] = []
     indicator_domain: list[int] = []
     indicator_weight: list[float] = []
@@ -240,6 +241,13 @@ def _compile(
         if proposal.id in seen:
             problems.append(origin.problem(("id",), f"proposal id {proposal.id!r} is used twice"))
         seen[proposal.id] = p
+        for j, first in _identical_impacts(proposal):
+            problems.append(
+                origin.problem(
+                    ("impacts", j),
+                    f"impact {j} is identical to impact {first}: its effect would count twice",
+                )
+            )
         for q, priority in enumerate(proposal.priorities):
             # A framework without priorities (the LSF itself) has nothing to check them
             # against: they stay labels, as the 2019 priorities do when the 2019 bids are
@@ -302,6 +310,20 @@ def _compile(
                 continue
             timing = impact.timing
             offset = timing.start - base
+            timing_problem = _timing_problem(impact, offset, base, framework)
+            if timing_problem is not None:
+                problems.append(origin.problem(("impacts", j, "timing"), timing_problem))
+                continue
+            effect = change * reach / indicator.scale_value
+            if not math.isfinite(effect):
+                problems.append(
+                    origin.problem(
+                        ("impacts", j, "change"),
+                        f"the effect is not a finite number ({change:g} x {reach:g} / "
+                        f"{indicator.scale_value:g}): check the change and the scale",
+                    )
+                )
+                continue
             if offset < 0:
                 problems.append(
                     origin.problem(
@@ -367,9 +389,15 @@ def _compile(
                         )
                     )
                     continue
+                amount = line.amount.to(framework.currency)
+                if not math.isfinite(amount):
+                    problems.append(
+                        origin.problem((kind, k, "amount"), "amount is not a finite number")
+                    )
+                    continue
                 money[f"{prefix}_prop"].append(p)
                 money[f"{prefix}_off"].append(line.year - base)
-                money[f"{prefix}_amt"].append(line.amount.to(framework.currency))
+                money[f"{prefix}_amt"].append(amount)
     if problems:
         raise ValidationError(
             sort_problems(problems),
@@ -438,6 +466,74 @@ def _compile(
         fiscal_offset=ints(money["f_off"]),
         fiscal_amount=floats(money["f_amt"]),
     )
+
+
+MAX_HORIZON_YEARS = 1000
+"""Longest assessment horizon scored: a millennium, far beyond any appraisal guidance, and
+small enough that the yearly arrays stay small."""
+YEAR_RANGE = (1800, 2300)
+"""Calendar years a base year may take (the years that proposals may use)."""
+
+
+def _check_settings(framework: Framework, base: int) -> None:
+    """Refuse settings that would give no figure or a meaningless one, before any work."""
+    problems: list[Problem] = []
+    years = framework.generations.assessment_years
+    if years > MAX_HORIZON_YEARS:
+        problems.append(
+            Problem(
+                f"the assessment horizon is {years:,} years; at most {MAX_HORIZON_YEARS} are "
+                "scored",
+                ("generations", "assessment_horizon"),
+            )
+        )
+    if not YEAR_RANGE[0] <= base <= YEAR_RANGE[1]:
+        problems.append(
+            Problem(f"base year {base} is outside {YEAR_RANGE[0]}-{YEAR_RANGE[1]}", ("base_year",))
+        )
+    weights = [
+        ref.weight * domain.weight for domain in framework.domains for ref in domain.indicators
+    ]
+    if weights and not any(w > 0 for w in weights):
+        problems.append(
+            Problem(
+                "every indicator or domain weight is 0: every score would be 0",
+                ("domains",),
+            )
+        )
+    if problems:
+        raise ValidationError(problems, summary=f"framework {framework.id!r} cannot be scored")
+
+
+def _identical_impacts(proposal: Proposal) -> list[tuple[int, int]]:
+    """(impact, the earlier identical impact) pairs: a row or entry written twice."""
+    first: dict[Impact, int] = {}
+    pairs = []
+    for j, impact in enumerate(proposal.impacts):
+        try:
+            earlier = first.setdefault(impact, j)
+        except TypeError:  # an unhashable value inside (never from our loaders)
+            continue
+        if earlier != j:
+            pairs.append((j, earlier))
+    return pairs
+
+
+def _timing_problem(impact: Impact, offset: int, base: int, framework: Framework) -> str | None:
+    """Why an impact's timing cannot be scored as written, or ``None``."""
+    timing = impact.timing
+    if timing.ramp_up_years > timing.duration_years:
+        return (
+            f"ramp_up ({timing.ramp_up}) is longer than duration ({timing.duration}), which "
+            "includes it: the impact would never reach its full size"
+        )
+    horizon = framework.generations.assessment_years
+    if offset >= horizon:
+        return (
+            f"starts in {timing.start}, after the assessment horizon ({horizon} years from "
+            f"{base}, up to {base + horizon - 1}): its effect would not be counted"
+        )
+    return None
 
 
 def rate_schedule(spec: DiscountSpec, years: int) -> FloatArray:

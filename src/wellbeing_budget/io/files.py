@@ -6,11 +6,53 @@ from __future__ import annotations
 import contextlib
 import gc
 import os
+import stat
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-__all__ = ["display_name", "paused_gc", "write_text_atomic"]
+from ..errors import WellbeingBudgetError
+
+__all__ = ["csv_text", "display_name", "neutralise", "paused_gc", "write_text_atomic"]
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+#: What a spreadsheet reads as the start of a formula (CSV injection): ``=``, ``+``, ``-``,
+#: ``@``, tab and carriage return.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: Any) -> Any:
+    """Text a spreadsheet would run as a formula, made plain text by a leading ``'``.
+
+    >>> neutralise("=SUM(A1:A9)")
+    "'=SUM(A1:A9)"
+    >>> neutralise("Mental health"), neutralise(-3.5)
+    ('Mental health', -3.5)
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def csv_text(frame: pd.DataFrame, *, index: bool = True) -> str:
+    """A table as CSV, text cells (and labels) neutralised (:func:`neutralise`), numbers to
+    ten significant digits, rows ended by CRLF."""
+    import pandas as pd
+
+    safe = frame.copy()
+    for column in safe.columns:
+        if not pd.api.types.is_numeric_dtype(safe[column]):
+            safe[column] = safe[column].map(neutralise)
+    safe.columns = [neutralise(c) for c in safe.columns]
+    if index:
+        safe.index = safe.index.map(neutralise)
+    # CRLF line ends (RFC 4180, as Excel writes): pandas quotes a cell holding a line feed but
+    # not one holding a lone carriage return, which a reader takes for the end of the row;
+    # with "\r\n" as the line end, every cell holding either is quoted.
+    return safe.to_csv(index=index, float_format="%.10g", lineterminator="\r\n")
 
 
 @contextlib.contextmanager
@@ -40,10 +82,41 @@ def display_name(path: Path) -> str:
 
 
 def write_text_atomic(path: str | os.PathLike[str], text: str | bytes) -> Path:
-    """Write a file so that readers see the old content or the new one, never a half file."""
+    """Write a file so that readers see the old content or the new one, never a half file.
+
+    Only a regular file is replaced: a folder, a link, a device or a pipe of that name is
+    left alone and refused. A failure is a :class:`WellbeingBudgetError` saying why, and
+    leaves no temporary file behind.
+    """
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        status = target.lstat()
+    except FileNotFoundError:
+        pass
+    except OSError as exc:
+        raise WellbeingBudgetError(f"cannot write {target}: {exc.strerror or exc}") from None
+    else:
+        if not stat.S_ISREG(status.st_mode):
+            kind = (
+                "a folder"
+                if stat.S_ISDIR(status.st_mode)
+                else "a link"
+                if stat.S_ISLNK(status.st_mode)
+                else "not a regular file"
+            )
+            raise WellbeingBudgetError(
+                f"cannot write {target}: it is {kind}; name a new or a regular file"
+            )
     data = text.encode("utf-8") if isinstance(text, str) else text
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        _replace(target, data)
+    except OSError as exc:
+        raise WellbeingBudgetError(f"cannot write {target}: {exc.strerror or exc}") from None
+    return target
+
+
+def _replace(target: Path, data: bytes) -> None:
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
         # mkstemp makes the file private; give it the mode a plain write would have given.
@@ -63,4 +136,3 @@ def write_text_atomic(path: str | os.PathLike[str], text: str | bytes) -> Path:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
-    return target

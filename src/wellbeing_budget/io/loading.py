@@ -159,13 +159,93 @@ def _named_schedules(data: dict[str, Any], doc: Document, problems: list[Problem
     discounting = data.get("discounting")
     if not isinstance(discounting, dict):
         return
+    folder = _frameworks_dir() / "discounting"
     for key in ("money", "wellbeing"):
         name = discounting.get(key)
-        if isinstance(name, str):
-            try:
-                discounting[key] = load_discount_schedule(name)
-            except UnknownIdError as exc:
-                problems.append(doc.problem(("discounting", key), str(exc)))
+        if not isinstance(name, str):
+            continue
+        where = ("discounting", key)
+        if name == "none":
+            discounting[key] = DiscountSpec(kind="none", name="no discounting")
+            continue
+        target, problem = resolve_reference(
+            name, doc, where, folder, "discount schedule", list_discount_schedules()
+        )
+        # Once reported, the name stands in as "no discounting" so that the schema check does
+        # not report it a second time.
+        discounting[key] = DiscountSpec(kind="none")
+        if problem is not None:
+            problems.append(problem)
+            continue
+        assert target is not None
+        try:
+            discounting[key] = load_discount_schedule(target)
+        except WellbeingBudgetError as exc:
+            problems.append(_referred_file_problem(doc, where, name, exc))
+
+
+def _referred_file_problem(
+    doc: Document, where: tuple[PathElement, ...], name: str, exc: WellbeingBudgetError
+) -> Problem:
+    """A fault inside a file that ``doc`` names, reported at the name: how many problems and
+    where to look, never the other file's content."""
+    count = len(exc.problems) if isinstance(exc, ValidationError) else 1
+    return doc.problem(
+        where,
+        f"{name!r} is not valid ({count} problem{'s' if count != 1 else ''}): check it "
+        f"with 'wellbeing-budget validate {name}'",
+    )
+
+
+MAX_EXTENDS_DEPTH = 16
+"""Longest chain of frameworks extending one another (a built-in's own chain included)."""
+
+
+def resolve_reference(
+    reference: Any,
+    doc: Document,
+    where: tuple[PathElement, ...],
+    folder: Path,
+    what: str,
+    known: Sequence[str],
+) -> tuple[Path | None, Problem | None]:
+    """The file that a name written inside ``doc`` refers to, or the located problem.
+
+    The one lookup for every named reference (``extends``, discount schedules, crosswalks):
+    a built-in id (a file in ``folder``), or a path relative to the referring file that
+    stays inside that file's folder. Never the working folder, an absolute path, ``..`` or a
+    link leading out; an error names the referring file and line, never another file's
+    content.
+    """
+    if not isinstance(reference, str) or not reference.strip():
+        return None, doc.problem(where, f"{what}: give a built-in id or a relative path")
+    if not _is_path_like(reference):
+        path = folder / f"{reference}.yaml"
+        if reference in known and path.is_file():
+            return path, None
+        return None, doc.problem(
+            where,
+            f"no built-in {what} {reference!r}{did_you_mean(reference, known)} "
+            f"(built-in: {', '.join(known)}; or a path relative to this file)",
+        )
+    parts = Path(reference).parts
+    if Path(reference).is_absolute() or reference.startswith(("~", "\\")) or ".." in parts:
+        return None, doc.problem(
+            where,
+            f"{what} {reference!r} leaves the folder of the file: give a built-in id or a "
+            f"path relative to {doc.name} inside its folder (no absolute path, no '..')",
+        )
+    if doc.path is None:
+        return None, doc.problem(where, f"{what} {reference!r}: a path needs the YAML in a file")
+    base = doc.path.resolve().parent
+    target = (base / reference).resolve()
+    if not target.is_relative_to(base):
+        return None, doc.problem(
+            where, f"{what} {reference!r} leaves the folder of the file (through a link)"
+        )
+    if not target.is_file():
+        return None, doc.problem(where, f"{what} {reference!r}: no such file beside {doc.name}")
+    return target, None
 
 
 # -- value sets ------------------------------------------------------------------------------
@@ -219,14 +299,27 @@ def load_deflator(name: str | os.PathLike[str]) -> Deflator:
 
 def _named_values(data: dict[str, Any], doc: Document, problems: list[Problem]) -> None:
     """Replace a value-set name (``values: uk-green-book-2021``) and a deflator name by their
-    definitions."""
-    for key, loader in (("values", load_value_set), ("deflator", load_deflator)):
+    definitions, through the one confined lookup."""
+    references = (
+        ("values", "values", "value set", list_value_sets, load_value_set),
+        ("deflator", "deflators", "deflator", list_deflators, load_deflator),
+    )
+    for key, folder, what, known, loader in references:
         name = data.get(key)
-        if isinstance(name, str):
-            try:
-                data[key] = loader(name)
-            except UnknownIdError as exc:
-                problems.append(doc.problem((key,), str(exc)))
+        if not isinstance(name, str):
+            continue
+        target, problem = resolve_reference(
+            name, doc, (key,), _frameworks_dir() / folder, what, known()
+        )
+        data[key] = None  # reported once: the schema check must not report the name again
+        if problem is not None:
+            problems.append(problem)
+            continue
+        assert target is not None
+        try:
+            data[key] = loader(target)
+        except WellbeingBudgetError as exc:
+            problems.append(_referred_file_problem(doc, (key,), name, exc))
 
 
 # -- catalogues ------------------------------------------------------------------------------
@@ -300,31 +393,30 @@ def _is_path_like(reference: str) -> bool:
     return reference.endswith((".yaml", ".yml")) or "/" in reference or os.sep in reference
 
 
-def _resolve_extends(
-    reference: Any, doc: Document, allowed: Sequence[Path]
-) -> tuple[Path | None, Problem | None]:
-    where = ("extends",)
-    if not isinstance(reference, str) or not reference:
-        return None, doc.problem(where, "extends takes a built-in framework id or a relative path")
-    if not _is_path_like(reference):
+def _resolve_extends(reference: Any, doc: Document) -> tuple[Path | None, Problem | None]:
+    target, problem = resolve_reference(
+        reference, doc, ("extends",), _frameworks_dir(), "framework", list_frameworks()
+    )
+    if problem is not None and isinstance(reference, str) and not _is_path_like(reference):
+        # the message users know from load_framework
         try:
-            return framework_path(reference), None
+            framework_path(reference)
         except FrameworkNotFoundError as exc:
-            return None, doc.problem(where, str(exc))
-    if doc.path is None:
-        return None, doc.problem(where, "a relative extends needs the framework to be a file")
-    if Path(reference).is_absolute():
-        return None, doc.problem(where, f"extends {reference!r}: use a path relative to the file")
-    target = (doc.path.parent / reference).resolve()
-    if not any(target.is_relative_to(root) for root in allowed):
+            return None, doc.problem(("extends",), str(exc))
+    if problem is not None and isinstance(reference, str) and Path(reference).is_absolute():
         return None, doc.problem(
-            where,
-            f"extends {reference!r} leaves the folder of the file; a framework may only extend "
-            "a built-in framework or a file in its own folder",
+            ("extends",),
+            f"extends {reference!r}: use a path relative to the file, inside its folder",
         )
-    if not target.is_file():
-        return None, doc.problem(where, f"extends {reference!r}: no such file ({target})")
-    return target, None
+    if problem is not None and "leaves the folder" in problem.message:
+        return None, doc.problem(
+            ("extends",),
+            f"extends {reference!r} leaves the folder of the file; a framework may only "
+            "extend a built-in framework or a file in its own folder",
+        )
+    if problem is not None and "no such file" in problem.message:
+        return None, doc.problem(("extends",), f"extends {reference!r}: no such file")
+    return target, problem
 
 
 def _merge(
@@ -542,9 +634,7 @@ def _resolve_indicators(
                 )
 
 
-def _load(
-    path: Path, allowed: Sequence[Path], chain: tuple[Path, ...], catalogue: dict[str, Indicator]
-) -> Framework:
+def _load(path: Path, chain: tuple[Path, ...], catalogue: dict[str, Indicator]) -> Framework:
     doc = load_yaml(path)
     problems: list[Problem] = list(doc.problems)
     data = doc.data
@@ -557,14 +647,23 @@ def _load(
     _named_schedules(data, doc, problems)
     _named_values(data, doc, problems)
     if "extends" in data:
-        target, problem = _resolve_extends(data["extends"], doc, allowed)
+        target, problem = _resolve_extends(data["extends"], doc)
         if problem is not None:
             raise ValidationError(sort_problems([*problems, problem]), f"{doc.name} is not valid")
         assert target is not None
         if target in chain:
             cycle = " -> ".join(p.name for p in (*chain, target))
             raise YAMLError([doc.problem(("extends",), f"extends goes round in a circle: {cycle}")])
-        parent = _load(target, allowed, (*chain, target), catalogue)
+        if len(chain) >= MAX_EXTENDS_DEPTH:
+            raise YAMLError(
+                [
+                    doc.problem(
+                        ("extends",),
+                        f"extends chains are at most {MAX_EXTENDS_DEPTH} frameworks long",
+                    )
+                ]
+            )
+        parent = _load(target, (*chain, target), catalogue)
         merged, origins = _merge(parent, data, doc, problems)
     else:
         for key in _EXTENDS_KEYS[1:]:
@@ -604,8 +703,7 @@ def load_framework(id_or_path: str | os.PathLike[str]) -> Framework:
         path = candidate.resolve()
     else:
         path = framework_path(reference)
-    allowed = [path.parent, _frameworks_dir().resolve()]
-    return _load(path, allowed, (path,), builtin_catalogue())
+    return _load(path, (path,), builtin_catalogue())
 
 
 # -- proposals -------------------------------------------------------------------------------
@@ -682,11 +780,17 @@ def _load_proposals_yaml(path: str | os.PathLike[str]) -> ProposalSet:
 def load_proposals(
     source: str | os.PathLike[str] | pd.DataFrame | Sequence[Proposal],
     costs: str | os.PathLike[str] | pd.DataFrame | None = None,
+    *,
+    decimal: str = ".",
+    sep: str | None = None,
 ) -> ProposalSet:
     """Proposals from a YAML file, a table of impacts (CSV, Excel or a pandas DataFrame, with
     costs in a second table or sheet), or proposals built in code.
 
     Tables have one row per impact; see the docs page "Proposals" for their columns.
+    ``decimal=","`` reads tables whose numbers have a decimal comma (``12,1 million DKK``),
+    CSV cells then separated by ``;`` unless ``sep`` says otherwise (docs: "Reading your
+    files").
 
     >>> bids = load_proposals("examples/nz-wellbeing-budget-2019/proposals.yaml")
     >>> len(bids) >= 10
@@ -699,14 +803,18 @@ def load_proposals(
     if isinstance(source, ProposalSet):
         return source
     if isinstance(source, pd.DataFrame):
-        return load_proposal_tables(source, costs)
+        return load_proposal_tables(source, costs, decimal=decimal, sep=sep)
     if isinstance(source, str | os.PathLike):
         path = Path(source)
         if path.suffix.lower() in (".yaml", ".yml"):
             if costs is not None:
                 raise WellbeingBudgetError("costs go inside a YAML proposals file")
+            if decimal != "." or sep is not None:
+                raise WellbeingBudgetError(
+                    "decimal and sep are for tables; YAML numbers have a decimal point"
+                )
             return load_proposals_yaml(path)
-        return load_proposal_tables(path, costs)
+        return load_proposal_tables(path, costs, decimal=decimal, sep=sep)
     items = list(source)
     if not all(isinstance(p, Proposal) for p in items):
         raise WellbeingBudgetError("load_proposals takes a file, a DataFrame or Proposal objects")

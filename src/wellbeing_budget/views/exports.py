@@ -6,7 +6,7 @@ import importlib.util
 import io
 import os
 import zipfile
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -75,6 +75,15 @@ def _normalise(data: bytes) -> bytes:
     return out.getvalue()
 
 
+def _as_text(sheet: Any) -> None:
+    """Store every text cell as text: openpyxl writes a string starting with ``=`` as a live
+    formula (a proposal titled ``=HYPERLINK(...)`` would run when the workbook is opened)."""
+    for row in sheet.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, str) and cell.data_type != "s":
+                cell.data_type = "s"
+
+
 def write_excel(card: Scorecard, path: str | os.PathLike[str]) -> None:
     """Write the scorecard's views to an Excel workbook."""
     if importlib.util.find_spec("openpyxl") is None:
@@ -96,6 +105,7 @@ def write_excel(card: Scorecard, path: str | os.PathLike[str]) -> None:
         for name, frame in sheets.items():
             frame.to_excel(writer, sheet_name=name, index=False)
             sheet = writer.sheets[name]
+            _as_text(sheet)
             sheet.freeze_panes = "B2"
             for column in sheet.columns:
                 width = max(len(str(cell.value or "")) for cell in column[:200])

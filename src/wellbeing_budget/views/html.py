@@ -135,8 +135,11 @@ def scorecard_style(card: Scorecard) -> Styler:
         return f"background-color:{background};color:{text_on(background)}"
 
     styler = summary.style.map(colour, subset=list[Any](effect_columns))
-    return styler.format(precision=3).set_caption(
-        f"{card.framework.name}: effect-years, money in {card.currency}"
+    # escape="html": titles and agencies are the user's text, never markup
+    return (
+        styler.format(precision=3, escape="html")
+        .format_index(escape="html", axis=0)
+        .set_caption(escape(f"{card.framework.name}: effect-years, money in {card.currency}"))
     )
 
 

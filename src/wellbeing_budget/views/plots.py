@@ -22,6 +22,13 @@ if TYPE_CHECKING:
 
 __all__ = ["ScorecardPlots"]
 
+
+def plain_text(text: str) -> str:
+    """Text that matplotlib draws as written: a ``$`` would otherwise start mathtext, and a
+    name such as ``Cost $5$ plan`` would be drawn as a formula or stop the plot."""
+    return text.replace("$", r"\$")
+
+
 PILLAR_NAMES = tuple(p.value for p in PILLARS)
 EFFECT_LABEL = "effect-years (standard effects × years, discounted)"
 
@@ -86,7 +93,7 @@ class ScorecardPlots:
             ax.set_axisbelow(True)
         axes[0].set_yticks(y, ids)
         axes[1].legend(loc="lower right", fontsize=8, frameon=False)
-        fig.suptitle(f"Effects by pillar — {self._card.framework.name}")
+        fig.suptitle(f"Effects by pillar — {plain_text(self._card.framework.name)}")
         return fig
 
     def generations(self, ax: Axes | None = None) -> Axes:
@@ -99,7 +106,13 @@ class ScorecardPlots:
         size = 30 + 600 * cost / cost.max() if cost.max() > 0 else np.full(len(x), 60.0)
         ax.scatter(x, y, s=size, color="#2166ac", alpha=0.45, edgecolor="#1a4f86")
         for label, xi, yi in zip(_label(self._card, list(summary.index), 20), x, y, strict=True):
-            ax.annotate(label, (xi, yi), fontsize=7, xytext=(3, 3), textcoords="offset points")
+            ax.annotate(
+                plain_text(str(label)),
+                (xi, yi),
+                fontsize=7,
+                xytext=(3, 3),
+                textcoords="offset points",
+            )
         ax.axhline(0, color="#333333", linewidth=0.8)
         ax.axvline(0, color="#333333", linewidth=0.8)
         ax.set_xlabel(f"current generation, {EFFECT_LABEL}")

@@ -1,0 +1,127 @@
+"""Exports that cannot be turned against their reader: no live formula in CSV or Excel, no
+markup from a title in any HTML view."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+from pathlib import Path
+
+import matplotlib
+import pytest
+
+import wellbeing_budget as wb
+from wellbeing_budget.io.files import csv_text
+from wellbeing_budget.model.proposal import Impact, Proposal, Timing
+from wellbeing_budget.units import Quantity
+
+matplotlib.use("Agg")
+
+FRAMEWORK = wb.load_framework("nz-wellbeing-budget-2019")
+HOSTILE = ('=HYPERLINK("http://evil.example","x")', "+1+2", "-2+3", "@SUM(A1)", "\tx", "\rx")
+MARKUP = '<script>alert("t")</script><b onmouseover="x">'
+
+
+def card_titled(*titles: str, framework: wb.Framework = FRAMEWORK) -> wb.Scorecard:
+    bids = [
+        Proposal(
+            id=f"p{n}",
+            title=title,
+            lead_agency=f"{title} agency",
+            impacts=(
+                Impact(
+                    indicator="nz.psychological-distress",
+                    change=Quantity(-0.4 - n / 10, "percentage_point"),
+                    timing=Timing(start=2020, duration=Quantity(5, "years")),
+                    evidence="medium",
+                ),
+            ),
+        )
+        for n, title in enumerate(titles)
+    ]
+    return wb.score(framework, bids)
+
+
+def test_csv_never_holds_a_live_formula() -> None:
+    card = card_titled(*HOSTILE)
+    for text in (card.to_csv(), csv_text(card.summary())):
+        rows = list(csv.DictReader(io.StringIO(text, newline="")))
+        assert len(rows) == len(card.summary()) or len(rows) == len(card.to_frame())
+        for column in ("title", "lead_agency"):
+            cells = [row[column] for row in rows if column in row]
+            assert all(cell.startswith("'") for cell in cells), cells
+    assert "'=HYPERLINK" in csv_text(card.summary())
+
+
+def test_excel_stores_formula_like_titles_as_text(tmp_path: Path) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    card = card_titled(*HOSTILE)
+    card.to_excel(tmp_path / "scores.xlsx")
+    book = openpyxl.load_workbook(tmp_path / "scores.xlsx")
+    titles = [cell for row in book["summary"].iter_rows() for cell in row if cell.column == 2]
+    # XML stores a carriage return as a line feed; the text is otherwise kept as written
+    written = [t.replace("\r", "\n") for t in card.summary()["title"]]
+    assert [c.value for c in titles[1:]] == written
+    formulas = [
+        c.coordinate for ws in book for row in ws.iter_rows() for c in row if c.data_type == "f"
+    ]
+    assert formulas == []
+
+
+def test_every_html_view_escapes_titles() -> None:
+    card = card_titled(MARKUP)
+    pytest.importorskip("jinja2")
+    views = {
+        "notebook": card._repr_html_(),
+        "explain": card.explain("p0")._repr_html_(),
+        "style": card.style().to_html(),
+        "report": card.to_html(),
+    }
+    for name, html in views.items():
+        assert "<script>" not in html, name
+        assert 'onmouseover="x"' not in html, name
+        assert "&lt;script&gt;" in html, name
+
+
+def test_dollar_signs_in_a_framework_name_plot_as_text() -> None:
+    import matplotlib.pyplot as plt
+
+    framework = FRAMEWORK.model_copy(update={"name": "Costs $5$ and $\\frac{a"})
+    card = card_titled("Bid", framework=framework)
+    figure = card.plot.pillars()
+    figure = figure if hasattr(figure, "savefig") else figure.figure
+    figure.savefig(io.BytesIO(), format="png")
+    plt.close("all")
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs are POSIX")
+@pytest.mark.parametrize("kind", ["folder", "fifo", "link"])
+def test_writes_refuse_what_is_not_a_regular_file(tmp_path: Path, kind: str) -> None:
+    target = tmp_path / "out.csv"
+    if kind == "folder":
+        target.mkdir()
+    elif kind == "fifo":
+        os.mkfifo(target)
+    else:
+        (tmp_path / "real.csv").write_text("keep me")
+        target.symlink_to(tmp_path / "real.csv")
+    with pytest.raises(wb.WellbeingBudgetError, match="cannot write"):
+        card_titled("Bid").to_csv(target)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        ["out.csv", *(["real.csv"] if kind == "link" else [])]
+    )
+    if kind == "link":
+        assert (tmp_path / "real.csv").read_text() == "keep me"
+
+
+def test_a_failed_write_leaves_no_temporary_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def disk_full(*args: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", disk_full)
+    with pytest.raises(wb.WellbeingBudgetError, match=r"cannot write .*No space left"):
+        card_titled("Bid").to_csv(tmp_path / "out.csv")
+    assert list(tmp_path.iterdir()) == []
