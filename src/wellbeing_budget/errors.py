@@ -76,6 +76,11 @@ class Problem:
         return ": ".join([*parts, self.message])
 
 
+MAX_PROBLEMS = 1000
+"""Problems one error lists; the rest are counted (``ValidationError.more``), so a file with a
+fault on every line gives a readable message of bounded size."""
+
+
 class WellbeingBudgetError(Exception):
     """Base class of every error the library raises on bad input."""
 
@@ -90,7 +95,11 @@ class ValidationError(WellbeingBudgetError, ValueError):
     def __init__(
         self, problems: Sequence[Problem], summary: str | None = None, *, more: int = 0
     ) -> None:
-        self.problems: tuple[Problem, ...] = tuple(problems)
+        listed = tuple(problems)
+        if len(listed) > MAX_PROBLEMS:
+            more += len(listed) - MAX_PROBLEMS
+            listed = listed[:MAX_PROBLEMS]
+        self.problems: tuple[Problem, ...] = listed
         self.more = more
         count = len(self.problems) + more
         head = summary or f"{count} problem{'s' if count != 1 else ''} found"

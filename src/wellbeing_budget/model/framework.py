@@ -191,6 +191,15 @@ class Indicator(_Model):
         unit = info.data.get("unit")
         if unit is None:
             return scale
+        if (
+            is_share_unit(unit)
+            and not is_percentage_point(scale.unit)
+            and is_share_unit(scale.unit)
+        ):
+            raise ValueError(
+                f"scale {str(scale)!r} is ambiguous for a share measured in {unit!r}: write "
+                f"'{scale.magnitude:g} percentage_point' for a change of the share itself"
+            )
         if is_percentage_point(scale.unit) and is_share_unit(unit):
             size = scale.to("percentage_point")
         else:
