@@ -30,6 +30,7 @@ from pydantic import (
 
 from ..errors import UnitError, UnknownIdError, did_you_mean
 from ..units import CURRENCIES, Quantity, conversion_factor, currency_of, is_share_unit, parse_unit
+from .text import LocalisedText
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -182,8 +183,8 @@ class Indicator(_Model):
     """A measured aspect of wellbeing, with the change that counts as one standard effect."""
 
     id: Id
-    name: Text
-    description: str | None = None
+    name: LocalisedText
+    description: LocalisedText | None = None
     unit: str
     direction: Direction
     scale: Quantity
@@ -281,11 +282,12 @@ class Domain(_Model):
     """A domain of wellbeing (health, housing, natural environment...) in one pillar."""
 
     id: Id
-    name: Text
+    name: LocalisedText
+    short_name: LocalisedText | None = None
     pillar: Pillar
     weight: float = Field(default=1.0, ge=0)
     level: str | None = None
-    description: str | None = None
+    description: LocalisedText | None = None
     note: str | None = None
     indicators: tuple[IndicatorRef, ...] = ()
 
@@ -398,6 +400,9 @@ class DiscountSpec(_Model):
     schedule: tuple[DiscountBand, ...] = ()
     name: str | None = None
     source: Source | None = None
+    inherited_from: Id | None = None
+    """Set by the loader when a framework that ``extends`` another takes this schedule from
+    it unchanged: the id of the framework that wrote it, so no setting is taken silently."""
 
     @field_validator("rate")
     @classmethod
@@ -525,8 +530,8 @@ class Priority(_Model):
     framework's indicators and the population groups it focuses on."""
 
     id: Id
-    name: Text
-    description: str | None = None
+    name: LocalisedText
+    description: LocalisedText | None = None
     indicators: Annotated[tuple[Id, ...], NotEmpty]
     groups: tuple[Id, ...] = ()
     source: Source
@@ -541,10 +546,10 @@ class Framework(_Model):
     """
 
     id: Id
-    name: Text
+    name: LocalisedText
     version: str
     jurisdiction: Text
-    description: str | None = None
+    description: LocalisedText | None = None
     based_on: tuple[Id, ...] = ()
     source: Source
     currency: str
