@@ -10,7 +10,7 @@ for the rest.
 >>> format_number(1.24e-05), format_number(1234567.8), format_number(0.012345)
 ('< 0.001', '1,230,000', '0.0123')
 >>> format_number(1234.7, language="da"), format_number(-0.00002)
-('1.230', '> −0.001')
+('1.230', '> \u22120.001')
 """
 
 from __future__ import annotations
@@ -126,7 +126,7 @@ def translator(language: str | None) -> Callable[[str], str]:
 
 def format_number(value: float | None, digits: int = 3, language: str | None = None) -> str:
     """``value`` for people: ``digits`` significant figures, thousands separators, no
-    scientific notation; ``< 0.001`` for tiny magnitudes; ``–`` for no value. Danish writes
+    scientific notation; ``< 0.001`` for tiny magnitudes; an en dash for no value. Danish writes
     ``1.234,5``."""
     if value is None or not math.isfinite(value):
         return "–"
