@@ -92,7 +92,7 @@ table.ranking details th { text-align: left; }
   gap: 4px 18px; } #reweight legend { font-weight: 600; padding: 0; }
 #reweight label { display: flex; align-items: center; gap: 6px; min-width: 280px;
   font-size: 13px; } #reweight label span { flex: 1; }
-#reweight select { max-width: 100%; } #reweight summary { font-weight: 600; margin: 6px 0; }
+#reweight select { max-width: 100%; min-width: 0; } #reweight fieldset, #reweight label { min-width: 0; } #reweight summary { font-weight: 600; margin: 6px 0; }
 #reweight input[type=range] { width: 120px; } #reweight output { width: 48px; text-align: right; }
 .cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(min(100%, 560px), 1fr));
   gap: 12px; }
@@ -126,7 +126,7 @@ footer { margin-top: 32px; font-size: 11px; color: var(--muted); }
   table.ranking td.c-proposal, table.ranking td.c-rank { display: block; text-align: left; }
   table.ranking td.c-proposal::before, table.ranking td.c-rank::before { content: none; }
   table.ranking td .fig { min-width: 40%; }
-  #reweight label { min-width: 100%; }
+  #reweight label { min-width: 0; width: 100%; } #reweight select { width: 100%; }
   table.assumptions th, table.assumptions td { display: block; border: 0; padding: 2px 0; }
 }
 @page { size: A4; margin: 14mm 12mm; }
