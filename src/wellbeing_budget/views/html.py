@@ -38,7 +38,7 @@ HEAD = CELL + "background:#f2f2f2;text-align:center;font-weight:600;"
 
 
 def _number(value: float, digits: int = 3) -> str:
-    return format_number(value, digits)
+    return escape(format_number(value, digits))
 
 
 def _cell(value: float, limit: float) -> str:

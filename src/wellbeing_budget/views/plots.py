@@ -52,43 +52,44 @@ def wrap(text: str, width: int = 24) -> str:
     return joined or text
 
 
-def _spread(positions: np.ndarray[Any, Any], gap: float) -> np.ndarray[Any, Any]:
-    """Positions moved apart to at least ``gap`` from each other, keeping their order and
-    staying as close as possible to where they were (labels that would overlap)."""
+def _spread(
+    positions: np.ndarray[Any, Any], heights: np.ndarray[Any, Any]
+) -> np.ndarray[Any, Any]:
+    """Centres of labels of the given heights, moved apart so none overlap, in the order of
+    their positions and as close to them as the others allow."""
     order = np.argsort(positions, kind="stable")
-    placed = positions[order].astype(float).copy()
+    wanted = positions[order].astype(float)
+    size = heights[order].astype(float)
+    placed = wanted.copy()
     for n in range(1, len(placed)):
-        placed[n] = max(placed[n], placed[n - 1] + gap)
-    # centre the moved block on the original positions so labels do not all drift one way
-    shift = float(np.mean(placed - positions[order])) if len(placed) else 0.0
-    placed -= shift
+        placed[n] = max(placed[n], placed[n - 1] + (size[n - 1] + size[n]) / 2)
+    # centre the moved block on where the labels wanted to be, then settle again
+    placed -= float(np.mean(placed - wanted))
     for n in range(1, len(placed)):
-        placed[n] = max(placed[n], placed[n - 1] + gap)
+        placed[n] = max(placed[n], placed[n - 1] + (size[n - 1] + size[n]) / 2)
     out = np.empty_like(placed)
     out[order] = placed
     return out
 
 
 def _label_points(ax: Axes, x: Any, y: Any, labels: list[str]) -> None:
-    """Label points on the right of the axes, each label joined to its point by a thin line,
-    spread vertically so no two labels overlap."""
+    """Label points in a column right of the axes, each joined to its point by a thin line
+    and spread vertically so no two labels overlap (however many points share a place)."""
     if not labels:
         return
+    fig = ax.figure
+    axes_height = ax.get_position().height * fig.get_figheight()  # inches
+    line = 1.3 * 7 / 72 / max(axes_height, 0.5)  # one 7-point line, in axes fractions
+    heights = np.array([(label.count("\n") + 1) * line + 0.2 * line for label in labels])
     low, high = ax.get_ylim()
-    span = (high - low) or 1.0
-    heights = np.array([label.count("\n") + 1 for label in labels], dtype=float)
-    gap = 0.032 * span * max(1.0, float(heights.mean()))
-    targets = _spread(np.asarray(y, dtype=float), gap)
-    top = max(high, float(targets.max()) + gap)
-    bottom = min(low, float(targets.min()) - gap)
-    ax.set_ylim(bottom, top)
-    right = ax.get_xlim()[1]
-    for label, xi, yi, ti in zip(labels, x, y, targets, strict=True):
+    fractions = (np.asarray(y, dtype=float) - low) / ((high - low) or 1.0)
+    centres = _spread(fractions, heights)
+    for label, xi, yi, centre in zip(labels, x, y, centres, strict=True):
         ax.annotate(
             label,
             (xi, yi),
-            xytext=(right, ti),
-            textcoords="data",
+            xytext=(1.03, centre),
+            textcoords="axes fraction",
             fontsize=7,
             va="center",
             ha="left",

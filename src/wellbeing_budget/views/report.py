@@ -156,6 +156,11 @@ class Setting:
     source: Source | None = None
 
 
+def _fmt(value: float | None, digits: int = 3, language: str | None = None) -> str:
+    """A number for the page (``< 0.001`` escaped)."""
+    return escape(format_number(value, digits, language))
+
+
 def _rates(spec: DiscountSpec) -> str:
     if spec.kind == "none":
         return "no discounting"
@@ -337,17 +342,17 @@ def _money_columns(summary: Any) -> list[tuple[str, str, str]]:
 def _money_value(row: Any, column: str, kind: str, language: str | None) -> str:
     value = float(row[column])
     if kind == "money":
-        text = format_number(value / 1e6, 3, language)
+        text = _fmt(value / 1e6, 3, language)
         low, high = f"{column}_low", f"{column}_high"
         if low in row.index and high in row.index:
             text += (
-                f' <span class="muted">({format_number(float(row[low]) / 1e6, 3, language)}–'
-                f"{format_number(float(row[high]) / 1e6, 3, language)})</span>"
+                f' <span class="muted">({_fmt(float(row[low]) / 1e6, 3, language)}–'
+                f"{_fmt(float(row[high]) / 1e6, 3, language)})</span>"
             )
         return text
     if kind == "share":
-        return f"{format_number(100 * value, 3, language)} %"
-    return format_number(value, 3, language)
+        return f"{_fmt(100 * value, 3, language)} %"
+    return _fmt(value, 3, language)
 
 
 def _ranking(card: Scorecard, language: str | None) -> str:
@@ -387,7 +392,7 @@ def _ranking(card: Scorecard, language: str | None) -> str:
         negative = " neg" if value < 0 else ""
         return (
             f'<td class="{css}" data-label="{escape(label)}"><span class="fig">'
-            f'<span class="v">{format_number(value, 3, language)}</span><span class="track">'
+            f'<span class="v">{_fmt(value, 3, language)}</span><span class="track">'
             f'<span class="bar{negative}" style="width:{100 * share:.1f}%"></span></span>'
             "</span></td>"
         )
@@ -400,7 +405,7 @@ def _ranking(card: Scorecard, language: str | None) -> str:
                 f'<td data-pillar="{k}" style="background:'
                 f"{diverging(float(row[f'{g}_{p}']), pillar_limit)};color:"
                 f'{text_on(diverging(float(row[f"{g}_{p}"]), pillar_limit))}">'
-                f"{format_number(float(row[f'{g}_{p}']), 3, language)}</td>"
+                f"{_fmt(float(row[f'{g}_{p}']), 3, language)}</td>"
                 for g in ("current", "future")
             )
             + "</tr>"
@@ -419,7 +424,7 @@ def _ranking(card: Scorecard, language: str | None) -> str:
         title = escape(str(row["title"]))
         net = float(row["net_cost_npv"])
         vfm = (
-            format_number(float(row["ce_current"]), 3, language)
+            _fmt(float(row["ce_current"]), 3, language)
             if net > 0
             else word("pays for itself")
         )
@@ -430,7 +435,7 @@ def _ranking(card: Scorecard, language: str | None) -> str:
             figure(float(row["current_total"]), "c-current", heads[2][0]),
             figure(float(row["future_total"]), "c-future", heads[3][0]),
             f'<td class="c-net" data-label="{escape(heads[4][0])}">'
-            f"{format_number(net / 1e6, 3, language)}</td>",
+            f"{_fmt(net / 1e6, 3, language)}</td>",
         ]
         for n, (column, _label, kind) in enumerate(money):
             cells.append(
@@ -591,7 +596,7 @@ def _cards(card: Scorecard, language: str | None) -> str:
     m = f"{word('m')} {currency}"
 
     def number(value: float, digits: int = 3) -> str:
-        return format_number(value, digits, language)
+        return _fmt(value, digits, language)
 
     parts = []
     for p, proposal in enumerate(card.proposals):
@@ -685,7 +690,7 @@ def _assumptions(card: Scorecard, language: str | None) -> str:
             "generations are shown apart and never added up; the re-weighting panel ranks by "
             "current + w × future"
             if card.future_weight is None
-            else f"combined = current + {format_number(card.future_weight)} × future",
+            else f"combined = current + {_fmt(card.future_weight)} × future",
         )
     )
     rows.append(
@@ -727,17 +732,17 @@ def render_report(card: Scorecard, title: str | None = None, language: str | Non
         (word("Proposals"), f"<b>{len(card)}</b>"),
         (
             word("Current generation"),
-            f'<b id="key-current">{format_number(float(summary.current_total.sum()), 3, language)}'
+            f'<b id="key-current">{_fmt(float(summary.current_total.sum()), 3, language)}'
             f"</b> {ey}",
         ),
         (
             word("Future generations"),
-            f'<b id="key-future">{format_number(float(summary.future_total.sum()), 3, language)}'
+            f'<b id="key-future">{_fmt(float(summary.future_total.sum()), 3, language)}'
             f"</b> {ey}",
         ),
         (
             word("Net cost NPV"),
-            f"<b>{format_number(float(summary.net_cost_npv.sum()) / 1e6, 3, language)}</b> "
+            f"<b>{_fmt(float(summary.net_cost_npv.sum()) / 1e6, 3, language)}</b> "
             f"{word('m')} {card.currency}",
         ),
         (word("Agencies involved"), f"<b>{agencies}</b>"),
