@@ -195,7 +195,7 @@ def test_dashboard_writes_one_self_contained_file(tmp_path: Path) -> None:
     )
     assert status == 0 and "wrote" in text
     html = target.read_text(encoding="utf-8")
-    assert html.startswith("<!DOCTYPE html>") and "<script" not in html
+    assert html.startswith("<!DOCTYPE html>") and "<script src" not in html
 
 
 def test_demo_prints_the_ranking_and_says_where_the_report_is(
@@ -225,3 +225,33 @@ def test_progress_shows_on_a_terminal_and_not_on_a_pipe() -> None:
         bar.done()
     assert "[###############" in terminal.getvalue() and "500/1,000" in terminal.getvalue()
     assert pipe.getvalue() == ""
+
+
+def test_show_prints_the_settings_and_where_they_come_from() -> None:
+    status, text = run("show", str(ROOT / "examples" / "dk-trivsel" / "framework.yaml"))
+    assert status == 0
+    assert "Currency and prices: DKK, 2021 prices" in text
+    assert "Population: 5,856,776 (2021)" in text
+    assert "Generations: base year 2021; current generation: years 0–24" in text
+    # the Danish example takes the UK schedules from the default framework: said so
+    assert text.count("(inherited from default)") == 2
+    assert "Wellbeing discounting: HM Treasury Green Book health schedule" in text
+    status, text = run("show", "nz-lsf-2021")
+    assert text.count("(set by this framework)") == 2
+
+
+def test_show_and_dashboard_speak_danish(tmp_path: Path) -> None:
+    framework = str(ROOT / "examples" / "dk-trivsel" / "framework.yaml")
+    status, text = run("show", framework, "--language", "da")
+    assert status == 0
+    assert "mental-wellbeing (Mental trivsel)" in text
+    assert "Diskontering af trivsel" in text and "(arvet fra default)" in text
+    report = tmp_path / "rapport.html"
+    proposals = str(ROOT / "examples" / "dk-trivsel" / "proposals.yaml")
+    status, _ = run(
+        "dashboard", proposals, "--framework", framework, "--language", "da", "-o", str(report)
+    )
+    assert status == 0
+    html = report.read_text(encoding="utf-8")
+    assert '<html lang="da">' in html
+    assert "Mental trivsel" in html and "Arbejde og selvforsørgelse" in html
