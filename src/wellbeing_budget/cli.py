@@ -83,8 +83,7 @@ def _cmd_show(args: argparse.Namespace, out: TextIO) -> int:
     framework = load_framework(args.framework)
     language = args.language
     out.write(
-        f"{in_language(framework.name, language)} ({framework.id}, version "
-        f"{framework.version})\n"
+        f"{in_language(framework.name, language)} ({framework.id}, version {framework.version})\n"
     )
     out.write(f"Jurisdiction: {framework.jurisdiction}\n")
     source = framework.source

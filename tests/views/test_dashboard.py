@@ -239,7 +239,7 @@ def test_money_columns_show_when_the_summary_has_them() -> None:
     benefit = row.net_cost_npv * 1.5 / 1e6
     from wellbeing_budget.views.i18n import format_number
 
-    assert f">{format_number(benefit)} <span class=\"muted\">(" in html
+    assert f'>{format_number(benefit)} <span class="muted">(' in html
     assert "Monetised share" in html and "25 %" in html
 
 

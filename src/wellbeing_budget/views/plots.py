@@ -52,9 +52,7 @@ def wrap(text: str, width: int = 24) -> str:
     return joined or text
 
 
-def _spread(
-    positions: np.ndarray[Any, Any], heights: np.ndarray[Any, Any]
-) -> np.ndarray[Any, Any]:
+def _spread(positions: np.ndarray[Any, Any], heights: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
     """Centres of labels of the given heights, moved apart so none overlap, in the order of
     their positions and as close to them as the others allow."""
     order = np.argsort(positions, kind="stable")
@@ -77,8 +75,9 @@ def _label_points(ax: Axes, x: Any, y: Any, labels: list[str]) -> None:
     and spread vertically so no two labels overlap (however many points share a place)."""
     if not labels:
         return
-    fig = ax.figure
-    axes_height = ax.get_position().height * fig.get_figheight()  # inches
+    # a subfigure has no height of its own; 6 inches is the plots' usual size
+    figure_height = float(getattr(ax.figure, "get_figheight", lambda: 6.0)())
+    axes_height = ax.get_position().height * figure_height  # inches
     line = 1.3 * 7 / 72 / max(axes_height, 0.5)  # one 7-point line, in axes fractions
     heights = np.array([(label.count("\n") + 1) * line + 0.2 * line for label in labels])
     low, high = ax.get_ylim()

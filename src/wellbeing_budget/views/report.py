@@ -92,7 +92,8 @@ table.ranking details th { text-align: left; }
   gap: 4px 18px; } #reweight legend { font-weight: 600; padding: 0; }
 #reweight label { display: flex; align-items: center; gap: 6px; min-width: 280px;
   font-size: 13px; } #reweight label span { flex: 1; }
-#reweight select { max-width: 100%; min-width: 0; } #reweight fieldset, #reweight label { min-width: 0; } #reweight summary { font-weight: 600; margin: 6px 0; }
+#reweight select { max-width: 100%; min-width: 0; } #reweight fieldset { min-width: 0; }
+#reweight summary { font-weight: 600; margin: 6px 0; }
 #reweight input[type=range] { width: 120px; } #reweight output { width: 48px; text-align: right; }
 .cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(min(100%, 560px), 1fr));
   gap: 12px; }
@@ -423,11 +424,7 @@ def _ranking(card: Scorecard, language: str | None) -> str:
         )
         title = escape(str(row["title"]))
         net = float(row["net_cost_npv"])
-        vfm = (
-            _fmt(float(row["ce_current"]), 3, language)
-            if net > 0
-            else word("pays for itself")
-        )
+        vfm = _fmt(float(row["ce_current"]), 3, language) if net > 0 else word("pays for itself")
         cells = [
             f'<td class="c-rank">{rank}</td>',
             f'<td class="c-proposal"><b>{escape(str(proposal_id))}</b>'
@@ -732,13 +729,11 @@ def render_report(card: Scorecard, title: str | None = None, language: str | Non
         (word("Proposals"), f"<b>{len(card)}</b>"),
         (
             word("Current generation"),
-            f'<b id="key-current">{_fmt(float(summary.current_total.sum()), 3, language)}'
-            f"</b> {ey}",
+            f'<b id="key-current">{_fmt(float(summary.current_total.sum()), 3, language)}</b> {ey}',
         ),
         (
             word("Future generations"),
-            f'<b id="key-future">{_fmt(float(summary.future_total.sum()), 3, language)}'
-            f"</b> {ey}",
+            f'<b id="key-future">{_fmt(float(summary.future_total.sum()), 3, language)}</b> {ey}',
         ),
         (
             word("Net cost NPV"),
