@@ -26,7 +26,7 @@ from ..engine.scoring import EVIDENCE_LEVELS, EngineResult, run_engine
 from ..engine.timeprofile import profile_matrix
 from ..errors import UnknownIdError, WellbeingBudgetError, did_you_mean
 from ..io.files import write_text_atomic
-from ..io.loading import load_discount_schedule
+from ..io.loading import list_discount_schedules, load_discount_schedule
 from ..model.framework import DiscountSpec, Framework
 from ..model.proposal import Proposal, ProposalSet
 from .reexpress import reexpress
@@ -335,6 +335,19 @@ class Scorecard:
             self.future_weight,
             self.evidence_weights,
         )
+
+    def wellbeing_discount_variants(self) -> list[tuple[str, DiscountSpec, Scorecard]]:
+        """This scorecard (keyed ``"scored"``), then the same proposals under each built-in
+        wellbeing discount schedule that differs from the one used, by schedule name: the
+        choices the dashboard precomputes."""
+        own = self.compiled.wellbeing_discount
+        plain = own.model_copy(update={"inherited_from": None})
+        variants: list[tuple[str, DiscountSpec, Scorecard]] = [("scored", own, self)]
+        for name in list_discount_schedules():
+            spec = load_discount_schedule(name)
+            if spec != plain:
+                variants.append((name, spec, self.with_wellbeing_discount(spec)))
+        return variants
 
     def by_group(self) -> pd.DataFrame:
         """Effect-years by proposal and population group, both generations."""

@@ -24,7 +24,6 @@ import numpy as np
 from .._version import __version__
 from ..engine.compile import PILLARS
 from ..io.files import write_text_atomic
-from ..io.loading import list_discount_schedules, load_discount_schedule
 from ..model.text import in_language, language_of
 from .i18n import format_number, translator
 from .palette import PILLAR_COLOURS, diverging, text_on
@@ -466,27 +465,14 @@ def _ranking(card: Scorecard, language: str | None) -> str:
 # -- live re-weighting ---------------------------------------------------------------------------
 
 
-def _schedules(card: Scorecard) -> list[tuple[str, str, Scorecard]]:
-    """The scored schedule first, then each built-in one that differs from it."""
-    own = card.compiled.wellbeing_discount
-    out = [("scored", own.name or own.kind, card)]
-    for name in list_discount_schedules():
-        spec = load_discount_schedule(name)
-        if spec.model_copy(update={"inherited_from": None}) == own.model_copy(
-            update={"inherited_from": None}
-        ):
-            continue
-        out.append((name, spec.name or name, card.with_wellbeing_discount(spec)))
-    return out
-
-
 def _data(card: Scorecard, language: str | None) -> tuple[dict[str, Any], list[str]]:
     word = translator(language)
     framework = card.framework
     pillar_index = {p: k for k, p in enumerate(PILLAR_NAMES)}
     schedules = []
     labels = []
-    for key, label, scored in _schedules(card):
+    for key, spec, scored in card.wellbeing_discount_variants():
+        label = spec.name or key
         table = scored.domain_effects()
         schedules.append(
             {
