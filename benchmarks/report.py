@@ -31,7 +31,7 @@ def main() -> None:
     impacts, costs = generate(args.proposals, framework)
     card = wb.score(framework, wb.load_proposals(impacts, costs))
     t_table, _ = best(lambda: scorecard_html(card, max_rows=None), args.repeat)
-    t_figures, _ = best(lambda: _figures(card), args.repeat)
+    t_figures, _ = best(lambda: _figures(card, None), args.repeat)
     t_report, html = best(card.to_html, args.repeat)
     print(f"{args.proposals:,} proposals, {len(impacts):,} impacts, framework {framework.id}")
     print(f"  ranked table (all rows)          {t_table:7.3f} s")

@@ -195,7 +195,7 @@ def test_dashboard_writes_one_self_contained_file(tmp_path: Path) -> None:
     )
     assert status == 0 and "wrote" in text
     html = target.read_text(encoding="utf-8")
-    assert html.startswith("<!DOCTYPE html>") and "<script" not in html
+    assert html.startswith("<!DOCTYPE html>") and "<script src" not in html
 
 
 def test_demo_prints_the_ranking_and_says_where_the_report_is(
@@ -311,3 +311,38 @@ def test_dashboard_of_a_header_only_table_is_refused(
     )
     assert status == 1 and "no rows" in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_show_prints_the_settings_and_where_they_come_from() -> None:
+    status, text = run("show", str(ROOT / "examples" / "dk-trivsel" / "framework.yaml"))
+    assert status == 0
+    assert "Currency and prices: DKK, 2021 prices" in text
+    assert "Population: 60,000 (2021)" in text
+    assert "Group young_people_16_24: Young people aged 16-24, 6,500" in text
+    assert "Generations: base year the earliest year of the proposals" in text
+    assert text.count("Danish Ministry of Finance socio-economic discount rate") == 2
+    assert text.count("(set by this framework)") == 2
+    assert "Marginal cost of public funds: 10%" in text and "Value set:" in text
+    status, text = run("show", "nz-wellbeing-budget-2019")
+    # the NZ Budget framework sets its money schedule and takes the LSF's wellbeing one
+    assert text.count("(inherited from nz-lsf-2021)") == 1
+    assert text.count("(set by this framework)") == 1
+    status, text = run("show", "nz-lsf-2021")
+    assert text.count("(set by this framework)") == 2
+
+
+def test_show_and_dashboard_speak_danish(tmp_path: Path) -> None:
+    framework = str(ROOT / "examples" / "dk-trivsel" / "framework.yaml")
+    status, text = run("show", framework, "--language", "da")
+    assert status == 0
+    assert "mental-wellbeing (Mental trivsel)" in text
+    assert "Diskontering af trivsel" in text and "(fastsat af denne ramme)" in text
+    report = tmp_path / "rapport.html"
+    proposals = str(ROOT / "examples" / "dk-trivsel" / "proposals.yaml")
+    status, _ = run(
+        "dashboard", proposals, "--framework", framework, "--language", "da", "-o", str(report)
+    )
+    assert status == 0
+    html = report.read_text(encoding="utf-8")
+    assert '<html lang="da">' in html
+    assert "Mental trivsel" in html and "Arbejde og selvforsørgelse" in html

@@ -82,18 +82,24 @@ def _cmd_frameworks(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _cmd_show(args: argparse.Namespace, out: TextIO) -> int:
+    from .model.text import in_language
+    from .views.report import framework_settings
+
     framework = load_framework(args.framework)
-    out.write(f"{framework.name} ({framework.id}, version {framework.version})\n")
+    language = args.language
+    out.write(
+        f"{in_language(framework.name, language)} ({framework.id}, version {framework.version})\n"
+    )
     out.write(f"Jurisdiction: {framework.jurisdiction}\n")
     source = framework.source
     out.write(f"Source: {source.title}" + (f" <{source.url}>" if source.url else "") + "\n")
-    gens = framework.generations
-    out.write(
-        f"Currency: {framework.currency} ({framework.price_year} prices); generations: current "
-        f"{gens.current_years} years, assessment {gens.assessment_years} years\n"
-    )
-    if framework.based_on:
-        out.write(f"Based on: {', '.join(framework.based_on)}\n")
+    out.write("\nSettings:\n")
+    for setting in framework_settings(framework, language=language):
+        cited = setting.source
+        where = ""
+        if cited is not None:
+            where = f" [{cited.title}" + (f" <{cited.url}>" if cited.url else "") + "]"
+        out.write(f"  {setting.label}: {setting.text}{where}\n")
     counts = framework.counts
     if counts is not None and counts.indicators:
         out.write(
@@ -111,7 +117,11 @@ def _cmd_show(args: argparse.Namespace, out: TextIO) -> int:
     rows = []
     for domain in framework.domains:
         first = True
-        label = [domain.id, domain.pillar.value, f"{domain.weight:g}"]
+        label = [
+            f"{domain.id} ({in_language(domain.name, language)})",
+            domain.pillar.value,
+            f"{domain.weight:g}",
+        ]
         if not domain.indicators:
             rows.append([*label, "(no indicator encoded)", "", "", ""])
         for ref in domain.indicators:
@@ -558,7 +568,7 @@ def _cmd_dashboard(args: argparse.Namespace, out: TextIO) -> int:
     progress = Progress()
     card = _score(args, progress)
     progress.stage("writing the report")
-    card.to_html(args.output, title=args.title)
+    card.to_html(args.output, title=args.title, language=args.language)
     progress.done()
     out.write(f"wrote {args.output} ({len(card)} proposals under {card.framework.id})\n")
     return 0
@@ -610,8 +620,11 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("frameworks", help="list the built-in frameworks")
     p.set_defaults(func=_cmd_frameworks)
 
-    p = sub.add_parser("show", help="show a framework's domains and indicators")
+    p = sub.add_parser(
+        "show", help="show a framework's settings (what it assumes), domains and indicators"
+    )
     p.add_argument("framework", metavar="ID_OR_PATH", help="built-in id or YAML file")
+    _language_argument(p)
     p.set_defaults(func=_cmd_show)
 
     p = sub.add_parser("indicators", help="list indicators: id, name, unit, direction, status")
@@ -668,6 +681,7 @@ def _parser() -> argparse.ArgumentParser:
     _scoring_arguments(p)
     p.add_argument("-o", "--output", metavar="PATH", default="wellbeing-report.html")
     p.add_argument("--title", help="report title")
+    _language_argument(p)
     p.set_defaults(func=_cmd_dashboard)
 
     p = sub.add_parser("demo", help="score the bundled NZ 2019 example and write its report here")
@@ -688,6 +702,15 @@ def _table_arguments(p: argparse.ArgumentParser) -> None:
     )
 
 
+def _language_argument(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--language",
+        metavar="CODE",
+        help="names in this language where the framework gives them (en, da, mi...); the "
+        "report's own words exist in English and Danish",
+    )
+
+
 def _scoring_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("proposals", metavar="PROPOSALS", help="proposals: .yaml, .csv or .xlsx")
     p.add_argument("--framework", required=True, metavar="ID_OR_PATH")
@@ -698,7 +721,9 @@ def _scoring_arguments(p: argparse.ArgumentParser) -> None:
         help="score a table of impacts without costs, without the warning",
     )
     _table_arguments(p)
-    p.add_argument("--base-year", type=int, help="year 0 (default: the framework's price year)")
+    p.add_argument(
+        "--base-year", type=int, help="year 0 (default: the earliest year of the proposals)"
+    )
     p.add_argument("--wellbeing-discount", metavar="NAME", help="named discount schedule")
     p.add_argument("--money-discount", metavar="NAME", help="named discount schedule")
     p.add_argument("--future-weight", type=float, help="also show current + weight x future")

@@ -7,6 +7,7 @@ import contextlib
 import io
 import json
 import math
+import re
 import tempfile
 from pathlib import Path
 
@@ -205,5 +206,5 @@ def test_exports_never_hold_a_live_formula_or_markup(title: str) -> None:
     written = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)["title"].iloc[0]
     assert not written.startswith(("=", "+", "-", "@"))
     for html in (card._repr_html_(), card.explain("p1")._repr_html_()):
-        if "<" in title:
+        if re.search(r"<[A-Za-z/!?]", title):  # text a browser would read as a tag
             assert title.strip() not in html

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import tempfile
 from pathlib import Path
 
 import matplotlib
@@ -83,10 +84,15 @@ def test_report_is_self_contained_and_complete(tmp_path: Path) -> None:
     path = tmp_path / "report.html"
     html = CARD.to_html(path)
     assert path.read_text(encoding="utf-8") == html
-    assert "<script" not in html.lower()
+    # Two inline scripts (the data and the re-weighting code), nothing loaded by either.
+    scripts = re.findall(r"<script\b[^>]*>", html)
+    assert scripts == ['<script type="application/json" id="wb-data">', "<script>"]
+    code = html[html.rindex("<script>") :]
+    for fetching in ("fetch(", "XMLHttpRequest", "import(", "WebSocket", ".src", "http"):
+        assert fetching not in code
     # Only links a reader may follow and data: images inside the SVG; nothing fetched.
     assert not re.search(r"""\b(src|href)\s*=\s*["'](?!https?://|#|data:)""", html)
-    assert not re.search(r"""<(img|link|iframe|object|embed|script)\b""", html)
+    assert not re.search(r"""<(img|link|iframe|object|embed)\b""", html)
     assert not re.search(r"url\((?!#)|@import", html)
     for proposal in CARD.proposals:
         assert proposal.title.replace("'", "&#x27;") in html
@@ -127,3 +133,162 @@ def test_csv_is_the_tidy_truth(tmp_path: Path) -> None:
     back = pd.read_csv(path)
     assert list(back.columns) == list(CARD.to_frame().columns)
     assert back.effect_years.sum() == pytest.approx(CARD.to_frame().effect_years.sum())
+
+
+# -- readable at any width, in three languages ---------------------------------------------------
+
+
+def visible_text(html: str) -> str:
+    """What a reader sees without scripts: no script, style or SVG paths, no tags."""
+    text = re.sub(r"<(script|style|svg)\b.*?</\1>", " ", html, flags=re.S)
+    return re.sub(r"<[^>]+>", " ", text)
+
+
+def test_no_scientific_notation_and_tiny_values_said_so() -> None:
+    text = visible_text(CARD.to_html())
+    assert re.findall(r"\d(?:\.\d+)?e[-+]?\d", text) == []
+    assert "&lt; 0.001" in text
+    # the plots' tick labels are drawn as paths; their formatter is ours too
+    assert (CARD.summary().future_total.abs() < 1e-3).any()
+
+
+def test_cost_notes_and_singular_counts_are_shown() -> None:
+    html = CARD.to_html()
+    assert "cost 2019: 134 million NZD — capital" in html
+    assert "1 agency" in html and "1 agencies" not in html
+    assert "1 pillar ·" in html and "1 pillars" not in html
+
+
+def test_assumptions_say_where_each_schedule_comes_from() -> None:
+    html = CARD.to_html()
+    # the NZ Budget framework sets its money schedule and takes the LSF's wellbeing one
+    assert html.count("inherited from nz-lsf-2021") == 1
+    assert "(set by this framework)" in html
+    # a framework extending default takes both of its schedules: the report says so
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "inherits.yaml"
+        path.write_text("extends: default\nid: inherits\nname: Inherits\n", encoding="utf-8")
+        inherits = wb.load_framework(path)
+    bid = wb.Proposal.model_validate(
+        {
+            "id": "b",
+            "title": "B",
+            "lead_agency": "A",
+            "costs": [{"year": 2016, "amount": "1 million USD"}],
+            "impacts": [
+                {
+                    "indicator": "oecd.bli.life-satisfaction",
+                    "change": "0.1 point",
+                    "evidence": "low",
+                    "timing": {"start": 2016, "duration": "2 years"},
+                }
+            ],
+        }
+    )
+    assert wb.score(inherits, [bid]).to_html().count("inherited from default") == 2
+    again = wb.score(FRAMEWORK, CARD.proposals, wellbeing_discount="none")
+    assert "no discounting (set for this scoring)" in again.to_html()
+
+
+def test_frontier_speaks_the_framework_currency_and_keeps_whole_names() -> None:
+    dk = wb.load_framework(ROOT / "examples" / "dk-trivsel" / "framework.yaml")
+    card = wb.score(dk, wb.load_proposals(ROOT / "examples" / "dk-trivsel" / "proposals.yaml"))
+    ax = card.plot.frontier()
+    assert "DKK" in ax.get_title() and "dollar" not in ax.get_title()
+    shown = {t.get_text().replace("\n", "") for t in ax.texts}
+    assert "godt-igennem-uddannelse" in shown  # 23 characters, never cut to 20
+    import matplotlib.pyplot as plt
+
+    plt.close(ax.figure)
+
+
+def test_labels_of_points_at_the_same_place_do_not_overlap() -> None:
+    ax = CARD.plot.generations()
+    ax.figure.canvas.draw()
+    from matplotlib.text import Text
+
+    # the text itself (an annotation's own extent includes its leader line)
+    boxes = [Text.get_window_extent(t) for t in ax.texts]
+    assert len(boxes) == len(CARD)
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            assert not a.overlaps(b)
+    assert ax.get_xlim() == ax.get_ylim()  # one scale for both generations
+    import matplotlib.pyplot as plt
+
+    plt.close(ax.figure)
+
+
+def test_heatmap_uses_a_symmetric_log_scale() -> None:
+    from matplotlib.colors import SymLogNorm
+
+    ax = CARD.plot.heatmap()
+    image = ax.images[0]
+    assert isinstance(image.norm, SymLogNorm)
+    values = image.get_array()
+    small = values[(values != 0) & (abs(values) < abs(values).max() / 100)]
+    assert small.size  # the example has effects a linear scale would grey out ...
+    # ... and on this scale they sit fifty times further from white than on a linear one
+    limit = abs(values).max()
+    assert (abs(image.norm(small) - 0.5) > 50 * abs(small) / limit / 2).all()
+    import matplotlib.pyplot as plt
+
+    plt.close(ax.figure)
+
+
+class MoneyScorecard(wb.Scorecard):
+    """A scorecard whose summary carries the money view's columns."""
+
+    def summary(self, sort_by: str | None = None) -> pd.DataFrame:
+        frame = super().summary(sort_by)
+        frame["benefit_npv"] = frame["net_cost_npv"] * 1.5
+        frame["benefit_npv_low"] = frame["net_cost_npv"] * 1.2
+        frame["benefit_npv_high"] = frame["net_cost_npv"] * 2.0
+        frame["bcr"] = 1.5
+        frame["monetised_share"] = 0.25
+        return frame
+
+
+def test_money_columns_show_when_the_summary_has_them() -> None:
+    plain = CARD.to_html()
+    assert "Benefit NPV" not in plain and "BCR" not in plain
+    card = MoneyScorecard(CARD.compiled, CARD.result)
+    html = card.to_html()
+    assert "Benefit NPV (m NZD)" in html and ">BCR<" in html
+    row = CARD.summary().loc["kiwirail"]
+    benefit = row.net_cost_npv * 1.5 / 1e6
+    from wellbeing_budget.views.i18n import format_number
+
+    assert f'>{format_number(benefit)} <span class="muted">(' in html
+    assert "Monetised share" in html and "25 %" in html
+
+
+def test_danish_report_names_domains_and_words_in_danish() -> None:
+    dk = wb.load_framework(ROOT / "examples" / "dk-trivsel" / "framework.yaml")
+    card = wb.score(dk, wb.load_proposals(ROOT / "examples" / "dk-trivsel" / "proposals.yaml"))
+    html = card.to_html(language="da")
+    assert '<html lang="da">' in html
+    for name in ("Mental trivsel", "Arbejde og selvforsørgelse", "Offentlige finanser"):
+        assert name in html
+    assert "Trivsel i kommunen (illustrativ dansk kommune)" in html
+    assert "Nettoomkostning (nutidsværdi)" in html and "Rangordning" in html
+    english = card.to_html()
+    assert "Mental trivsel" not in english and "Mental wellbeing" in english
+
+
+def test_a_language_the_framework_lacks_falls_back_marked(tmp_path: Path) -> None:
+    # A made-up label, to test the mechanism; it is no translation and ships nowhere.
+    path = tmp_path / "framework.yaml"
+    path.write_text(
+        "extends: nz-wellbeing-budget-2019\nid: test-mi\ndomains:\n"
+        "  - id: health\n    name: {en: Health, mi: TEST-LABEL-health}\n",
+        encoding="utf-8",
+    )
+    framework = wb.load_framework(path)
+    card = wb.score(framework, CARD.proposals)
+    html = card.to_html(language="mi")
+    assert "TEST-LABEL-health" in html
+    # no te reo name given: the name as written, nothing invented
+    assert "Housing" in html
+    english = card.to_html(language="en")
+    assert "TEST-LABEL-health" not in visible_text(english)

@@ -15,19 +15,19 @@ import json
 import math
 import os
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from html import escape
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from ..engine.compile import PILLARS, CompiledBudget, compile_budget
+from ..engine.compile import PILLARS, CompiledBudget, compile_budget, rate_schedule
 from ..engine.scoring import EVIDENCE_LEVELS, EngineResult, run_engine
 from ..engine.timeprofile import profile_matrix
 from ..errors import UnknownIdError, WellbeingBudgetError, did_you_mean
 from ..io.files import csv_text, write_text_atomic
-from ..io.loading import load_discount_schedule
+from ..io.loading import list_discount_schedules, load_discount_schedule
 from ..model.framework import DiscountSpec, Framework
 from ..model.proposal import Proposal, ProposalSet
 from .reexpress import reexpress
@@ -102,7 +102,9 @@ def score(
         money_discount=_spec(money_discount),
         progress=progress,
     )
-    return Scorecard(compiled, run_engine(compiled, evidence_weights), future_weight)
+    return Scorecard(
+        compiled, run_engine(compiled, evidence_weights), future_weight, evidence_weights
+    )
 
 
 @dataclass(frozen=True, eq=False)
@@ -141,11 +143,16 @@ class Scorecard:
     """The scores of proposals under one framework, both generations side by side."""
 
     def __init__(
-        self, compiled: CompiledBudget, result: EngineResult, future_weight: float | None = None
+        self,
+        compiled: CompiledBudget,
+        result: EngineResult,
+        future_weight: float | None = None,
+        evidence_weights: Mapping[str, float] | None = None,
     ) -> None:
         self.compiled = compiled
         self.result = result
         self.future_weight = future_weight
+        self.evidence_weights = dict(evidence_weights) if evidence_weights else None
 
     # -- basic facts -------------------------------------------------------------------------
 
@@ -307,6 +314,72 @@ class Scorecard:
                 )
             frame = frame.sort_values(sort_by, ascending=False, kind="stable")
         return frame
+
+    def domain_effects(self) -> pd.DataFrame:
+        """Effect-years by proposal and domain *before* domain weights (indicator and evidence
+        weights applied), both generations: what a re-weighting multiplies.
+
+        A proposal's total is the sum over domains of the domain's weight times these, so the
+        dashboard's sliders can re-weight without scoring again:
+
+        >>> import numpy as np, wellbeing_budget as wb
+        >>> card = wb.score(
+        ...     wb.load_framework("nz-wellbeing-budget-2019"),
+        ...     wb.load_proposals("examples/nz-wellbeing-budget-2019/proposals.yaml"),
+        ... )
+        >>> table = card.domain_effects()
+        >>> weights = np.array([d.weight for d in card.framework.domains])
+        >>> np.allclose(table["current"].to_numpy() @ weights, card.summary().current_total)
+        True
+        """
+        c, r = self.compiled, self.result
+        n, k = len(self.proposals), len(c.domain_ids)
+        base = c.indicator_own_weight[c.impact_indicator] * r.evidence_weight
+        slot = c.impact_proposal * k + c.indicator_domain[c.impact_indicator]
+        ids = pd.Index([p.id for p in self.proposals], name="proposal")
+        domains = pd.Index(list(c.domain_ids), name="domain")
+        tables = {
+            generation: pd.DataFrame(
+                np.bincount(slot, weights=values * base, minlength=n * k).reshape(n, k),
+                index=ids,
+                columns=domains,
+            )
+            for generation, values in (("current", r.current), ("future", r.future))
+        }
+        return pd.concat(tables, axis=1, names=["generation", "domain"])
+
+    def with_wellbeing_discount(
+        self, discount: DiscountSpec | Mapping[str, Any] | str
+    ) -> Scorecard:
+        """The same proposals scored with another wellbeing discount schedule (a
+        :class:`DiscountSpec`, its mapping or a named schedule); nothing is compiled again,
+        and the result equals :func:`score` with ``wellbeing_discount=discount``."""
+        spec = _spec(discount)
+        assert spec is not None
+        compiled = replace(
+            self.compiled,
+            wellbeing_discount=spec,
+            wellbeing_rates=rate_schedule(spec, self.compiled.assessment_years),
+        )
+        return Scorecard(
+            compiled,
+            run_engine(compiled, self.evidence_weights),
+            self.future_weight,
+            self.evidence_weights,
+        )
+
+    def wellbeing_discount_variants(self) -> list[tuple[str, DiscountSpec, Scorecard]]:
+        """This scorecard (keyed ``"scored"``), then the same proposals under each built-in
+        wellbeing discount schedule that differs from the one used, by schedule name: the
+        choices the dashboard precomputes."""
+        own = self.compiled.wellbeing_discount
+        plain = own.model_copy(update={"inherited_from": None})
+        variants: list[tuple[str, DiscountSpec, Scorecard]] = [("scored", own, self)]
+        for name in list_discount_schedules():
+            spec = load_discount_schedule(name)
+            if spec != plain:
+                variants.append((name, spec, self.with_wellbeing_discount(spec)))
+        return variants
 
     def by_group(self) -> pd.DataFrame:
         """Effect-years by proposal and population group, both generations."""
@@ -553,12 +626,19 @@ class Scorecard:
 
         return ScorecardPlots(self)
 
-    def to_html(self, path: str | os.PathLike[str] | None = None, title: str | None = None) -> str:
+    def to_html(
+        self,
+        path: str | os.PathLike[str] | None = None,
+        title: str | None = None,
+        language: str | None = None,
+    ) -> str:
         """The offline HTML report (one self-contained file); written atomically to ``path``
-        if given. Returns the HTML."""
+        if given. Returns the HTML. ``language`` (``"en"``, ``"da"``, ``"mi"``...) picks the
+        names the framework gives in that language and the report's own words where it has
+        them (English and Danish)."""
         from ..views.report import render_report
 
-        text = render_report(self, title)
+        text = render_report(self, title, language=language)
         if path is not None:
             write_text_atomic(path, text)
         return text

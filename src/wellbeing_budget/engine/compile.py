@@ -53,6 +53,7 @@ class CompiledBudget:
     # per indicator of the framework
     indicator_domain: IntArray
     indicator_weight: FloatArray  # weight within the domain x the domain's weight
+    indicator_own_weight: FloatArray  # weight within the domain alone
     domain_pillar: IntArray
     domain_wealth: NDArray[np.bool_]  # the domain is a stock of wealth or capital
     indicator_judgement: NDArray[np.bool_]  # per indicator: its scale is a judgement
@@ -190,12 +191,14 @@ def _compile(
     indicator_ids: list[str] = []
     indicator_domain: list[int] = []
     indicator_weight: list[float] = []
+    indicator_own_weight: list[float] = []
     by_id = {i.id: i for i in framework.indicators}
     for d, domain in enumerate(framework.domains):
         for ref in domain.indicators:
             indicator_ids.append(ref.id)
             indicator_domain.append(d)
             indicator_weight.append(ref.weight * domain.weight)
+            indicator_own_weight.append(ref.weight)
     position = {ident: n for n, ident in enumerate(indicator_ids)}
     pillar_index = {p: n for n, p in enumerate(PILLARS)}
     priorities = {p.id for p in framework.priorities}
@@ -434,6 +437,7 @@ def _compile(
         groups=tuple(groups),
         indicator_domain=ints([float(d) for d in indicator_domain]),
         indicator_weight=floats(indicator_weight),
+        indicator_own_weight=floats(indicator_own_weight),
         domain_pillar=ints([float(pillar_index[d.pillar]) for d in framework.domains]),
         domain_wealth=np.array([d.wealth for d in framework.domains], dtype=np.bool_),
         indicator_judgement=np.array(

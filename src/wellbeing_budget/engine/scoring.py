@@ -46,6 +46,7 @@ class EngineResult:
     current: FloatArray  # per impact: effect-years, current generation (not weighted)
     future: FloatArray  # per impact: effect-years, future generations (not weighted)
     weight: FloatArray  # per impact: indicator weight x domain weight x evidence weight
+    evidence_weight: FloatArray  # per impact: the evidence weight alone
     cost_npv: FloatArray  # per proposal
     fiscal_npv: FloatArray  # per proposal
     money_years: FloatArray  # per impact: profile sum discounted with the money schedule
@@ -75,9 +76,8 @@ def run_engine(
         compiled.current_years,
     )
     effect = compiled.impact_effect
-    weight = (
-        compiled.indicator_weight[compiled.impact_indicator] * evidence[compiled.impact_evidence]
-    )
+    by_evidence = evidence[compiled.impact_evidence]
+    weight = compiled.indicator_weight[compiled.impact_indicator] * by_evidence
 
     n_proposals = len(compiled.proposals)
     money = discount_factors(compiled.money_rates)
@@ -120,6 +120,7 @@ def run_engine(
         current=sums_now * effect,
         future=sums_later * effect,
         weight=weight,
+        evidence_weight=by_evidence,
         cost_npv=cost_npv,
         fiscal_npv=fiscal_npv,
         money_years=money_years,

@@ -437,6 +437,16 @@ def _merge(
                 value = {**dict(base), **value}
         merged[key] = value
     merged["based_on"] = (*parent.based_on, parent.id)
+    written = data.get("discounting", {})
+    # a discounting that is not a mapping is left for validation to report where it was written
+    if isinstance(written, dict):
+        inherited = {
+            key: spec.model_copy(update={"inherited_from": spec.inherited_from or parent.id})
+            for key, spec in parent.discounting
+            if key not in written
+        }
+        if inherited:
+            merged["discounting"] = {**dict(merged["discounting"]), **inherited}
     if "id" not in data:
         problems.append(doc.problem((), "a framework that extends another needs its own id"))
     elif data["id"] == parent.id:

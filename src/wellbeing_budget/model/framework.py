@@ -36,6 +36,7 @@ from ..units import (
     parse_unit,
 )
 from .base import Id, NotEmpty, Source, Text, _Model
+from .text import LocalisedText
 from .values import Deflator, MoneyValue, PublicFunds, ValueSet, value_conversion
 
 if TYPE_CHECKING:
@@ -158,8 +159,8 @@ class Indicator(_Model):
     """A measured aspect of wellbeing, with the change that counts as one standard effect."""
 
     id: Id
-    name: Text
-    description: str | None = None
+    name: LocalisedText
+    description: LocalisedText | None = None
     unit: str
     direction: Direction
     scale: Quantity
@@ -268,12 +269,13 @@ class Domain(_Model):
     """A domain of wellbeing (health, housing, natural environment...) in one pillar."""
 
     id: Id
-    name: Text
+    name: LocalisedText
+    short_name: LocalisedText | None = None
     pillar: Pillar
     weight: float = Field(default=1.0, ge=0)
     level: str | None = None
     wealth: bool = False
-    description: str | None = None
+    description: LocalisedText | None = None
     note: str | None = None
     indicators: tuple[IndicatorRef, ...] = ()
 
@@ -386,6 +388,9 @@ class DiscountSpec(_Model):
     schedule: tuple[DiscountBand, ...] = ()
     name: str | None = None
     source: Source | None = None
+    inherited_from: Id | None = None
+    """Set by the loader when a framework that ``extends`` another takes this schedule from
+    it unchanged: the id of the framework that wrote it, so no setting is taken silently."""
 
     @field_validator("rate")
     @classmethod
@@ -525,8 +530,8 @@ class Priority(_Model):
     framework's indicators and the population groups it focuses on."""
 
     id: Id
-    name: Text
-    description: str | None = None
+    name: LocalisedText
+    description: LocalisedText | None = None
     indicators: Annotated[tuple[Id, ...], NotEmpty]
     groups: tuple[Id, ...] = ()
     source: Source
@@ -541,10 +546,10 @@ class Framework(_Model):
     """
 
     id: Id
-    name: Text
+    name: LocalisedText
     version: str
     jurisdiction: Text
-    description: str | None = None
+    description: LocalisedText | None = None
     based_on: tuple[Id, ...] = ()
     source: Source
     currency: str

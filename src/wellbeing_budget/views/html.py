@@ -6,11 +6,11 @@ Jupyter, in the offline report and in print.
 
 from __future__ import annotations
 
-import math
 from html import escape
 from typing import TYPE_CHECKING, Any
 
 from ..engine.compile import PILLARS
+from .i18n import format_number
 from .palette import PILLAR_COLOURS, diverging, text_on
 
 if TYPE_CHECKING:
@@ -38,11 +38,7 @@ HEAD = CELL + "background:#f2f2f2;text-align:center;font-weight:600;"
 
 
 def _number(value: float, digits: int = 3) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    if value == 0:
-        return "0"
-    return f"{value:.{digits}g}" if abs(value) < 1000 else f"{value:,.0f}"
+    return escape(format_number(value, digits))
 
 
 def _cell(value: float, limit: float) -> str:
