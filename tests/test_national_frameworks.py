@@ -73,7 +73,7 @@ def test_every_domain_is_in_a_pillar_and_every_indicator_has_a_status(framework_
 def test_frameworks_command_shows_coverage() -> None:
     status, text = run("frameworks")
     assert status == 0
-    assert "31/50 (62%)" in text  # Wales
+    assert "38/50 (76%)" in text  # Wales
     assert "24/24 (100%)" in text  # Better Life Index
     assert "coverage" in text
 
@@ -104,7 +104,7 @@ def test_indicators_command_finds_ids_without_reading_yaml() -> None:
     assert "unemployment" not in text
     status, text = run("indicators", "--framework", "scotland-npf", "--search", "poverty")
     assert status == 0
-    assert "scot.relative-poverty" in text and "of 59 indicators of framework scotland-npf" in text
+    assert "scot.relative-poverty" in text and "of 78 indicators of framework scotland-npf" in text
     assert "nz." not in text
     status, text = run("indicators", "--search", "no such words anywhere")
     assert status == 1 and "matches" in text
