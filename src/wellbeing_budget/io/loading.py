@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import pydantic
 
@@ -139,6 +139,23 @@ def builtin_or_file(
     return path
 
 
+_M = TypeVar("_M", bound=pydantic.BaseModel)
+
+
+def _read_model(path: Path, model: type[_M]) -> _M:
+    """A YAML file read into ``model``, every problem located at once."""
+    doc = load_yaml(path)
+    problems = list(doc.problems)
+    result = None
+    try:
+        result = model.model_validate(doc.data)
+    except pydantic.ValidationError as exc:
+        problems += pydantic_problems(exc, model, _plain_locator(doc))
+    if problems or result is None:
+        raise ValidationError(sort_problems(problems), summary=f"{doc.name} is not valid")
+    return result
+
+
 def load_discount_schedule(name: str | os.PathLike[str]) -> DiscountSpec:
     """A built-in discount schedule by name (``"nz-treasury-2024-non-commercial"``), or a
     schedule YAML file by path."""
@@ -146,12 +163,7 @@ def load_discount_schedule(name: str | os.PathLike[str]) -> DiscountSpec:
         return DiscountSpec(kind="none", name="no discounting")
     folder = _frameworks_dir() / "discounting"
     path = builtin_or_file(name, folder, "discount schedule", list_discount_schedules())
-    doc = load_yaml(path)
-    try:
-        return DiscountSpec.model_validate(doc.data)
-    except pydantic.ValidationError as exc:
-        problems = pydantic_problems(exc, DiscountSpec, _plain_locator(doc))
-        raise ValidationError(problems, summary=f"{doc.name} is not valid") from None
+    return _read_model(path, DiscountSpec)
 
 
 def _named_schedules(data: dict[str, Any], doc: Document, problems: list[Problem]) -> None:
@@ -264,16 +276,7 @@ def load_value_set(name: str | os.PathLike[str]) -> ValueSet:
     """
     folder = _frameworks_dir() / "values"
     path = builtin_or_file(name, folder, "value set", list_value_sets())
-    doc = load_yaml(path)
-    problems = list(doc.problems)
-    value_set = None
-    try:
-        value_set = ValueSet.model_validate(doc.data)
-    except pydantic.ValidationError as exc:
-        problems += pydantic_problems(exc, ValueSet, _plain_locator(doc))
-    if problems or value_set is None:
-        raise ValidationError(sort_problems(problems), summary=f"{doc.name} is not valid")
-    return value_set
+    return _read_model(path, ValueSet)
 
 
 def list_deflators() -> list[str]:
@@ -285,16 +288,7 @@ def load_deflator(name: str | os.PathLike[str]) -> Deflator:
     """A built-in deflator by id (``"uk-hmt-gdp-deflator"``), or a deflator YAML file."""
     folder = _frameworks_dir() / "deflators"
     path = builtin_or_file(name, folder, "deflator", list_deflators())
-    doc = load_yaml(path)
-    problems = list(doc.problems)
-    deflator = None
-    try:
-        deflator = Deflator.model_validate(doc.data)
-    except pydantic.ValidationError as exc:
-        problems += pydantic_problems(exc, Deflator, _plain_locator(doc))
-    if problems or deflator is None:
-        raise ValidationError(sort_problems(problems), summary=f"{doc.name} is not valid")
-    return deflator
+    return _read_model(path, Deflator)
 
 
 def _named_values(data: dict[str, Any], doc: Document, problems: list[Problem]) -> None:

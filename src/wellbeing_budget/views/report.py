@@ -22,9 +22,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .._version import __version__
-from ..engine.compile import PILLARS
 from ..io.files import write_text_atomic
 from ..model.text import in_language, language_of
+from .html import PILLAR_LABELS, PILLAR_NAMES
 from .i18n import format_number, translator
 from .palette import PILLAR_COLOURS, diverging, text_on
 
@@ -38,13 +38,6 @@ if TYPE_CHECKING:
 
 __all__ = ["Setting", "framework_settings", "render_report", "write_report"]
 
-PILLAR_NAMES = tuple(p.value for p in PILLARS)
-PILLAR_LABELS = {
-    "people": "People",
-    "society": "Society",
-    "environment": "Environment",
-    "public_finances": "Public finances",
-}
 
 #: Money columns a scorecard summary may carry (the money view), shown when present:
 #: column, label, kind (money in millions, a ratio, or a share).
