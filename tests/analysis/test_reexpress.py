@@ -7,6 +7,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import wellbeing_budget as wb
 from wellbeing_budget.analysis.reexpress import reexpress
@@ -149,3 +151,27 @@ def test_compare_shows_where_rankings_disagree() -> None:
     assert status == 0
     assert "Where they disagree" in text and "sustainable-land-use" in text
     assert "shared pillars" in text
+
+
+def _unweighted_totals(card: wb.Scorecard) -> tuple[np.ndarray, np.ndarray]:
+    """Effect-years per proposal before any weight (evidence counts fully by default)."""
+    c, r, n = card.compiled, card.result, len(card.proposals)
+    now = np.bincount(c.impact_proposal, r.current, minlength=n)
+    return now, np.bincount(c.impact_proposal, r.future, minlength=n)
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.sampled_from([0.0, 0.5, 1.0, 3.0]), min_size=17, max_size=17))
+def test_reexpression_conserves_effects_whatever_the_source_weights(weights: list[float]) -> None:
+    """A zero-weight source domain used to lose its effects on re-expression."""
+    b19 = wb.load_framework("nz-wellbeing-budget-2019")
+    domains = tuple(
+        d.model_copy(update={"weight": w}) for d, w in zip(b19.domains, weights, strict=True)
+    )
+    custom = b19.model_copy(update={"domains": domains})
+    card = wb.score(custom, wb.load_proposals(EXAMPLE))
+    now, later = _unweighted_totals(card)
+    for target in ("oecd-hows-life", "undp-hdi"):
+        moved = reexpress(card, target).summary()
+        assert np.allclose(moved.current_total + moved.current_unmapped, now)
+        assert np.allclose(moved.future_total + moved.future_unmapped, later)

@@ -5,14 +5,15 @@ framework's method (or the one asked for) applied by the array kernels of
 from __future__ import annotations
 
 import os
+import warnings
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from ..engine.indices import aggregate, normalise
-from ..errors import Problem, ValidationError, WellbeingBudgetError
+from ..engine.indices import aggregate, constant_columns, normalise
+from ..errors import Problem, ValidationError, WellbeingBudgetError, did_you_mean
 from ..model.framework import AggregateMethod, NormaliseMethod
 from .monitoring import tidy_indicator_data
 
@@ -35,6 +36,7 @@ def compute_index(
     aggregate_indicators: AggregateMethod | None = None,
     aggregate_domains: AggregateMethod | None = None,
     missing: str | None = None,
+    group: str | None = None,
 ) -> pd.DataFrame:
     """The framework's composite index for each jurisdiction and year in ``data``.
 
@@ -42,7 +44,14 @@ def compute_index(
     arithmetic means when it declares none; each keyword overrides one step. Returns a tidy
     table with a row per jurisdiction, year and element: ``level`` is ``index``, ``domain``
     or ``indicator``; ``value`` is the raw indicator value, ``score`` the normalised value or
-    the aggregate, and ``rank`` the rank among jurisdictions that year (1 = best).
+    the aggregate, and ``rank`` the rank among jurisdictions that year (1 = best; ties share
+    the best rank).
+
+    Data are refused, every case listed, where two rows observe the same jurisdiction,
+    indicator, year and group; where a value lies outside a log goalpost's domain (zero or
+    less); and where rows break an indicator down by group with no ``all`` total among them,
+    unless ``group=`` names the group to index. A constant indicator (every jurisdiction equal
+    in a year) gives no relative score: it is missing, with a warning.
     """
     spec = framework.index_spec
     method = normalise_with or (spec.normalise if spec else "minmax")
@@ -59,7 +68,7 @@ def compute_index(
     tidy = tidy_indicator_data(framework, data, unknown="ignore")
     if tidy.empty:
         raise WellbeingBudgetError(f"no data for the indicators of {framework.id!r}")
-    tidy = tidy[tidy["group"] == "all"] if "all" in set(tidy["group"]) else tidy
+    tidy = _one_group(tidy, group)
     units = sorted(tidy["jurisdiction"].unique())
     years = sorted(tidy["year"].unique())
     u = tidy["jurisdiction"].map({k: n for n, k in enumerate(units)}).to_numpy()
@@ -103,6 +112,17 @@ def compute_index(
     targets = np.array(
         [by_id[x].target_value if by_id[x].target_value is not None else np.nan for x in ids]
     )
+    if posts is not None and posts[2].any():
+        _refuse_outside_log_domain(raw, posts[2], units, years, ids)
+    if method in ("minmax", "zscore", "rank"):
+        flat = constant_columns(raw) & (np.sum(~np.isnan(raw), axis=0) > 0)
+        for b, c in zip(*np.nonzero(flat), strict=True):
+            warnings.warn(
+                f"{ids[c]} is the same for every jurisdiction in {years[b]}: a {method} "
+                "normalisation gives it no score (missing)",
+                UserWarning,
+                stacklevel=3,
+            )
     scores = normalise(raw, method, higher, goalposts=posts, targets=targets)
 
     domain_scores = np.full((len(units), len(years), len(domains)), np.nan)
@@ -130,6 +150,50 @@ def compute_index(
         aggregate_domains=across, missing=rule, dropped=dropped,
     )  # fmt: skip
     return result
+
+
+def _one_group(tidy: pd.DataFrame, group: str | None) -> pd.DataFrame:
+    """The rows of one population group: ``group`` if given, else the ``all`` totals. Rows
+    broken down by group with no total among them would overwrite each other in the index:
+    they are refused unless ``group`` says which group to index."""
+    groups = set(tidy["group"])
+    if group is not None:
+        if group not in groups:
+            raise WellbeingBudgetError(
+                f"no rows of group {group!r} in the data" + did_you_mean(group, sorted(groups))
+            )
+        return tidy[tidy["group"] == group]
+    if groups == {"all"}:
+        return tidy
+    series = tidy.groupby(["jurisdiction", "indicator", "year"])["group"]
+    lacking = series.agg(lambda g: "all" not in set(g))
+    if lacking.any():
+        (jurisdiction, indicator, year) = lacking[lacking].index[0]
+        raise WellbeingBudgetError(
+            f"{int(lacking.sum())} observations are broken down by group with no 'all' total "
+            f"(first: {jurisdiction}, {indicator}, {year}; groups "
+            f"{', '.join(sorted(groups - {'all'}))}): pass group= to say which group to index"
+        )
+    return tidy[tidy["group"] == "all"]
+
+
+def _refuse_outside_log_domain(
+    raw: Array, log: NDArray[np.bool_], units: list[str], years: list[int], ids: list[str]
+) -> None:
+    bad = (raw <= 0) & log[None, None, :]
+    if not bad.any():
+        return
+    problems = [
+        Problem(
+            f"{ids[c]} of {units[a]} in {years[b]} is {raw[a, b, c]:g}: a log goalpost needs a "
+            "value above zero",
+            ("data",),
+        )
+        for a, b, c in zip(*np.nonzero(bad), strict=True)
+    ]
+    raise ValidationError(
+        problems[:50], summary=f"{len(problems)} values outside the domain of a log goalpost"
+    )
 
 
 def _long(

@@ -199,7 +199,47 @@ def tidy_indicator_data(
             "value": values * factor,
         }
     )
-    return tidy[tidy["indicator"].isin(by_id) & tidy["value"].notna()].reset_index(drop=True)
+    keep = (tidy["indicator"].isin(by_id) & tidy["value"].notna()).to_numpy()
+    _refuse_duplicates(tidy[keep], np.flatnonzero(keep), name)
+    return tidy[keep].reset_index(drop=True)
+
+
+KEY = ["jurisdiction", "indicator", "year", "group"]
+
+
+def _line(name: str, row: int) -> int | None:
+    """The file line of a data row (the header is line 1); none for an in-memory table."""
+    return None if name.startswith("<") else row + 2
+
+
+def _refuse_duplicates(tidy: pd.DataFrame, rows: np.ndarray[Any, Any], name: str) -> None:
+    """Two observations of the same jurisdiction, indicator, year and group would overwrite
+    each other (or be averaged, or counted twice): refuse them all, listed by row."""
+    doubled = tidy.duplicated(KEY, keep=False).to_numpy()
+    if not doubled.any():
+        return
+    problems = []
+    groups: Any = tidy[doubled].groupby(KEY, sort=True).indices
+    for key, positions in groups.items():
+        jurisdiction, indicator, year, group = key
+        at = [int(rows[np.flatnonzero(doubled)[p]]) for p in positions]
+        what = f"{jurisdiction}, {indicator}, {year}" + (
+            f", group {group}" if group != "all" else ""
+        )
+        problems.append(
+            Problem(
+                f"{len(at)} observations of ({what}): rows {', '.join(map(str, at))}; "
+                "keep one (or give each a distinct group)",
+                ("rows", at[0]),
+                name,
+                line=_line(name, at[0]),
+            )
+        )
+    raise ValidationError(
+        problems[:50],
+        summary=f"{name}: {len(problems)} duplicated observations"
+        + (" (first 50 listed)" if len(problems) > 50 else ""),
+    )
 
 
 def indicator_status(

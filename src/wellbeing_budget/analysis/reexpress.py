@@ -139,8 +139,8 @@ def reexpress(
 ) -> Reexpressed:
     """Re-express a scorecard in ``target``'s domains through a crosswalk (the built-in one,
     or the pillar crosswalk when there is none). Each source domain's effects (without the
-    source's domain weights) are shared out by the link weights, then the target's domain
-    weights apply."""
+    source's indicator or domain weights, so whatever they are, effects are conserved) are
+    shared out by the link weights, then the target's domain weights apply."""
     goal = _framework(target)
     source = card.framework
     walk = (
@@ -149,11 +149,10 @@ def reexpress(
         else crosswalk or find_crosswalk(source, goal)
     )
     c, r = card.compiled, card.result
-    ref_weight = {ref.id: ref.weight for d in source.domains for ref in d.indicators}
-    evidence = r.weight / np.where(
-        c.indicator_weight[c.impact_indicator] > 0, c.indicator_weight[c.impact_indicator], 1.0
-    )
-    within = np.array([ref_weight[c.indicator_ids[i]] for i in c.impact_indicator]) * evidence
+    # The source's weights (its value judgements) do not travel: the evidence weight alone
+    # scales each effect. Dividing the combined weight by the indicator's weight instead would
+    # lose every effect of a domain or indicator whose weight is zero.
+    within = r.evidence if r.evidence is not None else np.ones(len(c.impact_indicator))
     domains = c.indicator_domain[c.impact_indicator]
     n, k = len(card.proposals), len(source.domains)
     slot = c.impact_proposal * k + domains

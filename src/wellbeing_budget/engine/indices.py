@@ -10,11 +10,13 @@ data and labels the result.
 Normalisations (higher is always better after them; ``lower_is_better`` indicators are turned
 round):
 
-* ``minmax``: ``(x - min) / (max - min)`` across the jurisdictions of each year;
+* ``minmax``: ``(x - min) / (max - min)`` across the jurisdictions of each year (a constant
+  indicator gives no score, not 0.5);
 * ``goalposts``: the same with fixed goalposts from the index spec, optionally on logarithms,
   clipped to 0..1;
 * ``zscore``: ``(x - mean) / sd`` across jurisdictions of each year;
-* ``rank``: ``(rank - 1) / (n - 1)`` across jurisdictions of each year;
+* ``rank``: ``(rank - 1) / (n - 1)`` across jurisdictions of each year, tied values sharing
+  their average rank (so the result never depends on the order of the rows);
 * ``distance_to_target``: progress from the worst observed value to the indicator's target,
   clipped to 0..1.
 
@@ -37,12 +39,46 @@ from ..errors import WellbeingBudgetError
 if TYPE_CHECKING:
     from ..model.framework import AggregateMethod, NormaliseMethod
 
-__all__ = ["aggregate", "normalise"]
+__all__ = ["aggregate", "average_ranks", "constant_columns", "normalise"]
 
 Array = NDArray[np.float64]
 
 
 # -- normalisation: arrays (units, years, indicators) ------------------------------------------
+
+
+def average_ranks(values: Array) -> Array:
+    """Ranks along the first axis (1 = smallest), ties sharing the mean of the ranks they
+    span, missing values left missing: the ranking published indices use, and one that does
+    not depend on the order of the rows.
+
+    >>> average_ranks(np.array([3.0, 1.0, 3.0, np.nan])).tolist()
+    [2.5, 1.0, 2.5, nan]
+    """
+    x = np.asarray(values, dtype=np.float64)
+    flat = x.reshape(x.shape[0], -1)
+    out = np.full(flat.shape, np.nan)
+    for col in range(flat.shape[1]):
+        column = flat[:, col]
+        present = np.flatnonzero(~np.isnan(column))
+        if not len(present):
+            continue
+        _, inverse, counts = np.unique(column[present], return_inverse=True, return_counts=True)
+        ends = np.cumsum(counts)
+        mean_rank = ends - (counts - 1) / 2.0
+        out[present, col] = mean_rank[inverse.reshape(-1)]
+    return out.reshape(x.shape)
+
+
+def constant_columns(values: Array) -> NDArray[np.bool_]:
+    """Where (per year and indicator) every present value is the same, so a relative
+    normalisation has nothing to tell apart."""
+    x = np.asarray(values, dtype=np.float64)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        span = np.nanmax(x, axis=0) - np.nanmin(x, axis=0)
+    result: NDArray[np.bool_] = span == 0
+    return result
 
 
 def normalise(
@@ -89,18 +125,17 @@ def _normalise(
             low = np.nanmin(x, axis=0, keepdims=True)
             high = np.nanmax(x, axis=0, keepdims=True)
             span = high - low
-            scaled = np.where(span > 0, (x - low) / np.where(span > 0, span, 1.0), 0.5)
+            # A constant indicator separates no one: it gives no score, never a made-up 0.5.
+            scaled = np.where(span > 0, (x - low) / np.where(span > 0, span, 1.0), np.nan)
             return np.where(higher_is_better, scaled, 1.0 - scaled)
         if method == "zscore":
             mean = np.nanmean(x, axis=0, keepdims=True)
             sd = np.nanstd(x, axis=0, ddof=1, keepdims=True)
-            return np.where(sd > 0, (x - mean) / np.where(sd > 0, sd, 1.0), 0.0) * sign
+            return np.where(sd > 0, (x - mean) / np.where(sd > 0, sd, 1.0), np.nan) * sign
         if method == "rank":
-            oriented = x * sign
-            order = np.argsort(np.argsort(np.where(np.isnan(oriented), np.inf, oriented), axis=0),
-                               axis=0).astype(np.float64)  # fmt: skip
+            ranks = average_ranks(x * sign)
             counts = np.sum(~np.isnan(x), axis=0, keepdims=True)
-            scaled = np.where(counts > 1, order / np.maximum(counts - 1, 1), 0.5)
+            scaled = np.where(counts > 1, (ranks - 1.0) / np.maximum(counts - 1, 1), np.nan)
             return np.where(np.isnan(x), np.nan, scaled)
         if method == "distance_to_target":
             if targets is None or np.isnan(targets).any():

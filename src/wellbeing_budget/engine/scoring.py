@@ -47,6 +47,7 @@ class EngineResult:
     weight: FloatArray  # per impact: indicator weight x domain weight x evidence weight
     cost_npv: FloatArray  # per proposal
     fiscal_npv: FloatArray  # per proposal
+    evidence: FloatArray | None = None  # per impact: the evidence weight alone
 
 
 def run_engine(
@@ -93,4 +94,5 @@ def run_engine(
         weight=weight,
         cost_npv=cost_npv,
         fiscal_npv=fiscal_npv,
+        evidence=evidence[compiled.impact_evidence],
     )
