@@ -12,7 +12,7 @@ or your own YAML), and see its domains, pillars and indicators:
 from __future__ import annotations
 
 from ._version import __version__
-from .analysis.reexpress import compare_frameworks
+from .analysis.reexpress import Comparison, Rescored, compare, compare_frameworks, score_under
 from .analysis.results import Explanation, Scorecard, score
 from .errors import (
     FrameworkNotFoundError,
@@ -48,6 +48,7 @@ from .model.proposal import FiscalEffect, Impact, MoneyLine, Proposal, ProposalS
 from .units import Quantity, ureg
 
 __all__ = [
+    "Comparison",
     "Crosswalk",
     "Direction",
     "DiscountSpec",
@@ -65,6 +66,7 @@ __all__ = [
     "Proposal",
     "ProposalSet",
     "Quantity",
+    "Rescored",
     "Scorecard",
     "Source",
     "Timing",
@@ -74,6 +76,7 @@ __all__ = [
     "WellbeingBudgetError",
     "YAMLError",
     "__version__",
+    "compare",
     "compare_frameworks",
     "example_path",
     "list_crosswalks",
@@ -85,5 +88,6 @@ __all__ = [
     "load_framework",
     "load_proposals",
     "score",
+    "score_under",
     "ureg",
 ]

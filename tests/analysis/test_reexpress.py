@@ -75,11 +75,12 @@ def test_lineage_finds_the_crosswalk_of_the_parent_framework() -> None:
 
 
 def test_pillar_crosswalk_is_always_available() -> None:
-    lsf, hdi = wb.load_framework("nz-lsf-2021"), wb.load_framework("undp-hdi")
+    # Scotland's framework has no crosswalk file from the LSF (the HDI has one since issue 15)
+    lsf, hdi = wb.load_framework("nz-lsf-2021"), wb.load_framework("scotland-npf")
     crosswalk = pillar_crosswalk(lsf, hdi)
     assert crosswalk.basis == "pillar"
     unmapped = {u.domain for u in crosswalk.unmapped_from}
-    assert "natural-environment" in unmapped and "health" not in unmapped
+    assert "health" not in unmapped
     again = reexpress(CARD, hdi)
     assert again.crosswalk.basis == "pillar"
     assert (again.summary().current_unmapped >= 0).all()
@@ -137,6 +138,7 @@ def test_compare_command_ranks_the_nz_budget_under_three_frameworks() -> None:
     assert "rank under oecd-hows-life" in text and "rank under wales-wellbeing" in text
     assert "Rank agreement (Spearman)" in text
     assert "nz-lsf-2021--wales-wellbeing-future-generations" in text
+    assert "blind 100%" in text
 
 
 def test_compare_shows_where_rankings_disagree() -> None:
@@ -150,7 +152,9 @@ def test_compare_shows_where_rankings_disagree() -> None:
     )
     assert status == 0
     assert "Where they disagree" in text and "sustainable-land-use" in text
-    assert "shared pillars" in text
+    assert "undp-hdi: indicator links of nz-lsf-2021--undp-hdi (1 links)" in text
+    assert "undp-hdi: people 100%" in text  # pillar balance
+    assert "Why ranks differ" in text
 
 
 def _unweighted_totals(card: wb.Scorecard) -> tuple[np.ndarray, np.ndarray]:
@@ -175,3 +179,71 @@ def test_reexpression_conserves_effects_whatever_the_source_weights(weights: lis
         moved = reexpress(card, target).summary()
         assert np.allclose(moved.current_total + moved.current_unmapped, now)
         assert np.allclose(moved.future_total + moved.future_unmapped, later)
+
+
+# -- scoring under another framework on what it measures (issue 15) ---------------------------
+
+FOUR = ["oecd-hows-life", "wales-wellbeing-future-generations", "undp-hdi"]
+
+
+def test_four_frameworks_rank_the_nz_bids_differently_and_show_blind_spots() -> None:
+    """Re-expression through domains ranked every pair identically (Spearman 1.000)."""
+    result = wb.compare(CARD, FOUR)
+    rho = result.spearman()
+    ids = result.frameworks
+    assert len(ids) == 4
+    assert all(rho.loc[a, b] < 0.9 for a in ids for b in ids if a != b)
+    blind = result.blind_spots()
+    # the HDI measures life expectancy, not mental health: the bid is invisible to it
+    assert blind.loc["mh-access-choice", "undp-hdi"] == 1.0
+    assert result.totals().loc["mh-access-choice", "undp-hdi"] == 0.0
+    assert blind.loc["mh-access-choice", "oecd-hows-life"] == 0.0  # depressive symptoms
+    assert (blind["nz-wellbeing-budget-2019"] == 0).all()  # its own framework sees all
+    assert result.pillar_balance().loc["undp-hdi", "people"] == 1.0
+    assert any("cannot see" in line for line in result.reading())
+
+
+def test_under_its_own_framework_the_score_is_the_scorecard() -> None:
+    own = wb.score_under(CARD, CARD.framework).summary()
+    assert np.allclose(own["total"], CARD.summary()["current_total"])
+
+
+def test_a_shared_indicator_counts_with_the_target_scale_and_weight() -> None:
+    """Life expectancy: the 2019 framework's scale is 2.43 years, the HDI's 2.425 years
+    (frameworks/*.yaml), one domain of weight 1 each side."""
+    hdi = wb.score_under(CARD, "undp-hdi").summary()
+    own = CARD.summary()
+    assert hdi.loc["rheumatic-fever", "total"] == pytest.approx(
+        own.loc["rheumatic-fever", "current_total"] * 2.43 / 2.425
+    )
+
+
+def test_custom_domain_weights_of_the_target_are_honoured() -> None:
+    oecd = wb.load_framework("oecd-hows-life")
+    domains = tuple(
+        d.model_copy(update={"weight": 0.0 if d.id == "health" else d.weight}) for d in oecd.domains
+    )
+    custom = oecd.model_copy(update={"domains": domains})
+    default = wb.score_under(CARD, oecd).summary()
+    weighted = wb.score_under(CARD, custom).summary()
+    # mental-health effects count under health (depressive symptoms), life satisfaction not
+    health = wb.score_under(CARD, oecd).links
+    assert "oecd.hl.depressive-symptoms" in set(health.target_indicator)
+    assert 0 < weighted.loc["mh-access-choice", "total"] < default.loc["mh-access-choice", "total"]
+    assert weighted.loc["mh-access-choice", "blind_share"] == 0  # seen, only weighted less
+
+
+def test_pillar_credit_is_an_explicit_option() -> None:
+    plain = wb.score_under(CARD, "undp-hdi").summary()
+    credited = wb.score_under(CARD, "undp-hdi", pillar_credit=True).summary()
+    assert plain.loc["mh-access-choice", "total"] == 0
+    assert credited.loc["mh-access-choice", "total"] > 0
+
+
+def test_an_indicator_link_to_an_unknown_indicator_is_refused(
+    write_yaml: Callable[..., Path],
+) -> None:
+    text = (ROOT / "frameworks" / "crosswalks" / "nz-lsf-2021--undp-hdi.yaml").read_text()
+    text = text.replace("target: undp.life-expectancy", "target: undp.life-expectancyy")
+    with pytest.raises(wb.ValidationError, match=r"undp-hdi has no indicator 'undp.life-exp"):
+        wb.load_crosswalk(write_yaml(text, "walk.yaml"))
