@@ -44,16 +44,19 @@ __all__ = [
     "Framework",
     "Generations",
     "Goalposts",
+    "IndexNode",
     "IndexSpec",
     "Indicator",
     "IndicatorCatalogue",
     "IndicatorRef",
+    "LevelRule",
     "Pillar",
     "Population",
     "Priority",
     "Source",
     "StatedCounts",
     "Target",
+    "Treatment",
 ]
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9_.-]*$"
@@ -503,19 +506,99 @@ class Goalposts(_Model):
         return self
 
 
-NormaliseMethod = Literal["minmax", "goalposts", "zscore", "rank", "distance_to_target"]
-AggregateMethod = Literal["arithmetic", "geometric", "harmonic"]
+NormaliseMethod = Literal[
+    "minmax",
+    "goalposts",
+    "zscore",
+    "rank",
+    "percentile",
+    "borda",
+    "distance_to_target",
+    "distance_to_target_uncapped",
+    "distance_to_reference",
+    "fraction_of_max",
+]
+AggregateMethod = Literal["arithmetic", "geometric", "harmonic", "power"]
+ImputeMethod = Literal["none", "mean", "median", "group_mean", "group_median"]
+MissingRule = Literal["refuse", "renormalise", "drop"]
+
+
+class LevelRule(_Model):
+    """How one level's members are combined into their parent (COINr's aggregation step):
+    the mean, what fills a missing member first (``impute``: across jurisdictions of the year,
+    or within the jurisdiction's ``region``), on what condition (``impute_min_present``: only
+    if the jurisdiction has at least that many of the parent's members), and what happens to
+    a member still missing (``missing``: ``refuse`` lists them; ``renormalise`` uses the
+    weights of the members present; ``drop`` gives the parent no value, as publishers do who
+    publish none for incomplete rows). ``min_present`` screens by data availability: with
+    fewer members present, the parent has no value. ``power`` is the exponent of a
+    generalised mean; ``offset`` is added before a geometric or harmonic mean (a declared
+    way round zeros)."""
+
+    aggregate: AggregateMethod = "arithmetic"
+    power: float | None = None
+    offset: float = Field(default=0.0, ge=0)
+    impute: ImputeMethod = "none"
+    impute_min_present: int = Field(default=0, ge=0)
+    missing: MissingRule = "refuse"
+    min_present: int = Field(default=0, ge=0)
+
+    @model_validator(mode="after")
+    def _power_given(self) -> LevelRule:
+        if (self.aggregate == "power") != (self.power is not None):
+            raise ValueError("a power (generalised) mean needs power: p, and only it takes one")
+        return self
+
+
+class IndexNode(_Model):
+    """A group above the domains (a pillar of sub-pillars, say): its members are domains or
+    other nodes, with weights."""
+
+    id: Id
+    name: Text
+    weight: float = Field(default=1.0, ge=0)
+    members: Annotated[tuple[IndicatorRef, ...], NotEmpty]
+
+
+class Treatment(_Model):
+    """Outlier treatment before normalising (COINr's default): while an indicator's absolute
+    skew is at least ``skew`` and its kurtosis at least ``kurtosis``, winsorise its most
+    extreme value to the next one, up to ``winmax`` points; if it still fails, ``fallback:
+    log`` takes logarithms of the original values instead."""
+
+    winmax: int = Field(default=5, ge=0)
+    skew: float = Field(default=2.0, gt=0)
+    kurtosis: float = Field(default=3.5)
+    fallback: Literal["none", "log"] = "none"
 
 
 class IndexSpec(_Model):
-    """How the framework's published composite index is computed from indicator levels."""
+    """How the framework's published composite index is computed from indicator levels.
+
+    Beyond one normalisation and two means, an index may declare ``nodes`` (levels above the
+    domains), a rule per aggregation level (``levels``, bottom up) or per node (``rules``),
+    jurisdiction ``regions`` for group means, ``not_applicable`` cells, a window for the
+    latest value, ranks on rounded values and jurisdictions that are aggregates (never
+    ranked)."""
 
     name: Text
     normalise: NormaliseMethod
+    normalise_indicators: dict[Id, NormaliseMethod] = Field(default_factory=dict)
+    scale: float = Field(default=1.0, gt=0)
     goalposts: dict[Id, Goalposts] = Field(default_factory=dict)
+    reference: str | None = None
     aggregate_indicators: AggregateMethod = "arithmetic"
     aggregate_domains: AggregateMethod = "arithmetic"
-    missing: Literal["refuse", "renormalise", "drop"] = "refuse"
+    missing: MissingRule = "refuse"
+    nodes: tuple[IndexNode, ...] = ()
+    levels: tuple[LevelRule, ...] = ()
+    rules: dict[Id, LevelRule] = Field(default_factory=dict)
+    treat: Treatment | None = None
+    regions: dict[str, str] = Field(default_factory=dict)
+    not_applicable: dict[Id, tuple[str, ...]] = Field(default_factory=dict)
+    latest_within: int | None = Field(default=None, ge=0)
+    rank_round: int | None = Field(default=None, ge=0, le=12)
+    aggregates: tuple[str, ...] = ()
     note: str | None = None
     source: Source
 
