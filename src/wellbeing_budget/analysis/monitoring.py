@@ -174,8 +174,12 @@ def tidy_indicator_data(
     # Units: convert each distinct unit of each indicator once.
     factor = np.ones(len(frame))
     if "unit" in frame.columns:
-        groups: dict[Any, Any] = frame.groupby([indicators, frame["unit"].astype(str)]).indices
-        for key, rows in groups.items():
+        # A blank unit cell means the indicator's own unit (a publisher's "Ratio", say).
+        unit_text = frame["unit"].astype(str).str.strip()
+        given = (frame["unit"].notna() & (unit_text != "")).to_numpy()
+        groups: dict[Any, Any] = frame[given].groupby([indicators[given], unit_text[given]]).indices
+        for key, positions in groups.items():
+            rows = np.flatnonzero(given)[positions]
             indicator_id, unit = str(key[0]), str(key[1])
             if indicator_id not in by_id:
                 continue

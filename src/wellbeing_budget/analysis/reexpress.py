@@ -254,6 +254,10 @@ def score_under(
 
     goal = _framework(target)
     source = card.framework
+    if goal.kind == "index":
+        raise WellbeingBudgetError(
+            f"{goal.id!r} is an index-only framework: it has no impact scales to score on"
+        )
     walk: Crosswalk | None
     if isinstance(crosswalk, str):
         walk = load_crosswalk(crosswalk)

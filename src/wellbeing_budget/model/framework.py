@@ -625,6 +625,7 @@ class Framework(_Model):
 
     id: Id
     name: Text
+    kind: Literal["budget", "index"] = "budget"
     version: str
     jurisdiction: Text
     description: str | None = None
@@ -641,6 +642,37 @@ class Framework(_Model):
     counts: StatedCounts | None = None
     index_spec: IndexSpec | None = Field(default=None, alias="index")
     note: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _index_only(cls, value: Any) -> Any:
+        """An index-only framework (``kind: index``) computes indices and scores no proposals,
+        so it declares no budget settings and no impact scales. The fields are filled with
+        inert values, marked as such, so the rest of the model keeps one shape; scoring
+        proposals under such a framework is refused."""
+        if not (isinstance(value, dict) and value.get("kind") == "index"):
+            return value
+        filled = dict(value)
+        filled.setdefault("currency", "USD")
+        filled.setdefault("price_year", 2000)
+        filled.setdefault(
+            "generations", {"current_horizon": "1 year", "assessment_horizon": "1 year"}
+        )
+        none = {"kind": "none", "name": "index-only framework: no discounting"}
+        filled.setdefault("discounting", {"money": none, "wellbeing": none})
+        indicators = []
+        for item in filled.get("indicators", ()):
+            if isinstance(item, dict) and "scale" not in item:
+                item = {
+                    **item,
+                    "scale": 1,
+                    "scale_basis": "judgement",
+                    "scale_note": "index-only framework: no impact scale (never used)",
+                }
+            indicators.append(item)
+        if "indicators" in filled:
+            filled["indicators"] = indicators
+        return filled
 
     @field_validator("currency")
     @classmethod
