@@ -33,6 +33,7 @@ from .io.loading import (
     load_framework,
     load_proposals,
 )
+from .io.readers import SdrData, read_oecd, read_sdr, read_undp, sdg_index_framework
 from .model.crosswalk import Crosswalk
 from .model.framework import (
     Direction,
@@ -68,6 +69,7 @@ __all__ = [
     "Quantity",
     "Rescored",
     "Scorecard",
+    "SdrData",
     "Source",
     "Timing",
     "UnitError",
@@ -87,7 +89,11 @@ __all__ = [
     "load_discount_schedule",
     "load_framework",
     "load_proposals",
+    "read_oecd",
+    "read_sdr",
+    "read_undp",
     "score",
     "score_under",
+    "sdg_index_framework",
     "ureg",
 ]

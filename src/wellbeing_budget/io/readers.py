@@ -123,8 +123,13 @@ def read_undp(
         if bad.any():
             row = int(np.flatnonzero(bad.to_numpy())[0])
             raise ValidationError(
-                [Problem(f"{countries[column].iloc[row]!r} is not a number", ("rows", row,
-                         str(column)), name)]  # fmt: skip
+                [
+                    Problem(
+                        f"{countries[column].iloc[row]!r} is not a number",
+                        ("rows", row, str(column)),
+                        name,
+                    )
+                ]
             )
         parts.append(
             pd.DataFrame(
@@ -140,8 +145,7 @@ def read_undp(
     if lacking:
         codes = sorted({m["code"] for c in frame.columns if (m := UNDP_COLUMN.match(str(c)))})
         raise WellbeingBudgetError(
-            f"{name} has no columns for {', '.join(lacking)}"
-            + did_you_mean(lacking[0], codes)
+            f"{name} has no columns for {', '.join(lacking)}" + did_you_mean(lacking[0], codes)
         )
     tidy = pd.concat(parts, ignore_index=True).dropna(subset=["value"]).reset_index(drop=True)
     tidy.attrs["aggregates"] = sorted(frame.loc[aggregate, "country"].astype(str))
@@ -359,8 +363,14 @@ def sdg_index_framework(
         optimum, lower = float(row["Optimum (= 100)"]), float(row["Lower Bound (=0)"])
         if not (np.isfinite(optimum) and np.isfinite(lower)) or optimum == lower:
             raise ValidationError(
-                [Problem(f"{code}: optimum {optimum:g} and lower bound {lower:g} do not make a "
-                         "range", ("IndCode", code), name)]  # fmt: skip
+                [
+                    Problem(
+                        f"{code}: optimum {optimum:g} and lower bound {lower:g} do not make a "
+                        "range",
+                        ("IndCode", code),
+                        name,
+                    )
+                ]
             )
         higher = values == "normalised" or optimum > lower
         url = str(row.get("Dwldlink", "") or "")
