@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import warnings
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from hypothesis import strategies as st
 
 import wellbeing_budget as wb
 from wellbeing_budget.engine.indices import normalise
+from wellbeing_budget.model.framework import LevelRule
 
 from ..conftest import hdi_sample, hdi_series
 
@@ -132,3 +134,110 @@ def test_the_index_is_invariant_to_row_order(
     assert (
         a["rank"].astype(float).fillna(-1).tolist() == b["rank"].astype(float).fillna(-1).tolist()
     )
+
+
+# -- multi-level indices from YAML ----------------------------------------------------------------
+
+FOUR = wb.load_framework(Path(__file__).parents[1] / "fixtures" / "four-level-index.yaml")
+
+
+def _four_data() -> pd.DataFrame:
+    rows = {
+        "x1": {"A": 0, "B": 5, "C": 10},
+        "x2": {"A": 2, "B": 4, "C": 2},
+        "x3": {"A": 1, "B": 3, "C": 2},
+        "x4": {"A": 10, "B": 20, "C": 30},
+        "x5": {"A": 5, "C": 1},
+    }
+    return pd.DataFrame(
+        [
+            {"jurisdiction": j, "indicator": i, "year": 2020, "value": float(v)}
+            for i, values in rows.items()
+            for j, v in values.items()
+        ]
+    )
+
+
+def test_a_four_level_index_written_in_yaml_runs() -> None:
+    """indicators -> sub-pillars (domains) -> pillars (nodes) -> index: min-max to 0-100,
+    arithmetic means renormalised over present values, a power mean (p = 2), a geometric
+    mean with a declared offset of 1. Expected values worked by hand."""
+    result = FOUR.index(_four_data())
+    scores = result.set_index(["level", "id", "jurisdiction"])["score"]
+    sp3 = {"A": (0 + 2 * 100) / 3, "B": 50.0, "C": (100 + 2 * 0) / 3}
+    p1 = {"A": math.sqrt((0**2 + 100**2) / 2), "B": math.sqrt((75**2 + 0**2) / 2), "C": 50.0}
+    for j in "ABC":
+        assert scores["domain", "sp3", j] == pytest.approx(sp3[j])
+        assert scores["node", "p1", j] == pytest.approx(p1[j])
+        index = math.sqrt((p1[j] + 1) * (sp3[j] + 1)) - 1
+        assert scores["index", "Four-level index", j] == pytest.approx(index)
+    weights = result.attrs["effective_weights"]
+    assert weights["x1"] == pytest.approx(1 / 8) and weights["x5"] == pytest.approx(1 / 3)
+    assert sum(weights.values()) == pytest.approx(1.0)
+
+
+def test_a_missing_value_at_a_refusing_level_is_refused_located() -> None:
+    data = _four_data()
+    data = data[~((data.indicator == "x3") & (data.jurisdiction == "B"))]
+    with pytest.raises(wb.ValidationError, match="no value of 'sp2' for B in 2020"):
+        FOUR.index(data)
+
+
+def test_geometric_mean_over_zero_is_refused_unless_offset() -> None:
+    with pytest.raises(wb.ValidationError, match="needs values above zero"):
+        FOUR.index(_four_data(), aggregate_domains="geometric", missing="renormalise")
+
+
+def _spec(**changes: object) -> wb.Framework:
+    assert FOUR.index_spec is not None
+    return FOUR.model_copy(update={"index_spec": FOUR.index_spec.model_copy(update=changes)})
+
+
+def test_regional_mean_imputation_with_a_condition() -> None:
+    """x5 of B is filled with the mean of B's region (A only: 100 after normalising), and only
+    because B has another member of sp3 (x4)."""
+    rule = LevelRule(impute="group_mean", impute_min_present=1, missing="refuse")
+    framework = _spec(rules={"sp3": rule})
+    data = _four_data().assign(
+        region=lambda d: d.jurisdiction.map({"A": "r1", "B": "r1", "C": "r2"})
+    )
+    result = framework.index(data)
+    sp3 = result.set_index(["level", "id", "jurisdiction"])["score"]["domain", "sp3", "B"]
+    assert sp3 == pytest.approx((50 + 2 * 100) / 3)
+    assert any(e["action"] == "imputed" and e["jurisdiction"] == "B" for e in result.attrs["log"])
+    without = data[~((data.indicator == "x4") & (data.jurisdiction == "B"))]
+    with pytest.raises(wb.ValidationError, match="no value of 'x4' for B"):
+        framework.index(without)  # no member present: the condition forbids imputing
+
+
+def test_not_applicable_latest_value_rank_rounding_and_aggregates() -> None:
+    data = _four_data()
+    earlier = data[data.indicator == "x5"].assign(year=2018, value=[4.0, 2.0])
+    later = data[data.indicator != "x5"].assign(year=2021)
+    panel = pd.concat([data, earlier, later], ignore_index=True)
+    framework = _spec(
+        latest_within=3, not_applicable={"p2": ("C",)}, aggregates=("C",), rank_round=0,
+        levels=(LevelRule(missing="renormalise"),
+                LevelRule(aggregate="power", power=2, missing="renormalise"),
+                LevelRule(missing="renormalise")),
+    )  # fmt: skip
+    result = framework.index(panel)
+    log = pd.DataFrame(result.attrs["log"])
+    assert ((log.action == "latest value") & (log.year == 2021) & (log.id == "x5")).sum() == 2
+    index = result[(result.level == "index") & (result.year == 2021)].set_index("jurisdiction")
+    nodes = result[(result.level == "node") & (result.year == 2021)]
+    assert nodes[(nodes.id == "p2") & (nodes.jurisdiction == "C")].score.isna().all()
+    assert pd.isna(index.loc["C", "rank"])  # an aggregate is never ranked
+    assert sorted(index["rank"].dropna().astype(int)) == [1, 2]
+
+
+def test_screening_by_data_availability() -> None:
+    lenient = LevelRule(missing="renormalise")
+    framework = _spec(
+        levels=(lenient, lenient, lenient),
+        rules={"sp3": LevelRule(missing="renormalise", min_present=2)},
+    )
+    result = framework.index(_four_data())
+    sp3 = result[(result.id == "sp3")].set_index("jurisdiction").score
+    assert "B" not in sp3.index or pd.isna(sp3.get("B"))
+    assert any(e["action"] == "dropped" and e["id"] == "sp3" for e in result.attrs["log"])

@@ -180,8 +180,8 @@ def read_oecd(data: Table, *, year: int | None = None) -> pd.DataFrame:
     >>> import pandas as pd
     >>> export = pd.DataFrame({"LOCATION": ["NZL"], "Country": ["New Zealand"],
     ...     "INDICATOR": ["HS_LEB"], "INEQUALITY": ["TOT"], "Unit": ["Years"], "Value": [81.4]})
-    >>> read_oecd(export, year=2015).iloc[0].tolist()
-    ['New Zealand', 'all', 'HS_LEB', 2015, 81.4, 'year']
+    >>> read_oecd(export, year=2015).to_dict("records")[0]["unit"]
+    'year'
     """
     frame, name = _table(data, "OECD.Stat export")
     _require(frame, ("LOCATION", "INDICATOR", "Value"), name, "an OECD.Stat export")

@@ -733,10 +733,36 @@ class Framework(_Model):
         for indicator_id in spec.goalposts:
             if indicator_id not in used:
                 raise ValueError(f"index goalposts name {indicator_id!r}, which no domain measures")
-        if spec.normalise == "goalposts":
-            lacking = sorted(i for i in used if i not in spec.goalposts)
-            if lacking:
-                raise ValueError(f"goalpost normalisation needs goalposts for {lacking}")
+        methods = {i: spec.normalise_indicators.get(i, spec.normalise) for i in used}
+        for indicator_id in spec.normalise_indicators:
+            if indicator_id not in used:
+                raise ValueError(
+                    f"index normalise_indicators names {indicator_id!r}, which no domain "
+                    "measures" + did_you_mean(indicator_id, used)
+                )
+        lacking = sorted(
+            i for i, m in methods.items() if m == "goalposts" and i not in spec.goalposts
+        )
+        if lacking:
+            raise ValueError(f"goalpost normalisation needs goalposts for {lacking}")
+        domains = {d.id for d in self.domains if d.indicators}
+        nodes = {n.id for n in spec.nodes}
+        for node in spec.nodes:
+            for member in node.members:
+                if member.id not in domains | nodes:
+                    raise ValueError(
+                        f"index node {node.id!r} has member {member.id!r}, which is no domain "
+                        "or node" + did_you_mean(member.id, domains | nodes)
+                    )
+        for key, what in ((spec.rules, "rules"), (spec.not_applicable, "not_applicable")):
+            known = domains | nodes | ({"index"} if what == "rules" else used)
+            for name in key:
+                if name not in known:
+                    raise ValueError(
+                        f"index {what} names {name!r}, which is no "
+                        + ("domain or node" if what == "rules" else "indicator, domain or node")
+                        + did_you_mean(name, known)
+                    )
         return self
 
     # -- lookups ------------------------------------------------------------------------
