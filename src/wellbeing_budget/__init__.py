@@ -12,6 +12,7 @@ or your own YAML), and see its domains, pillars and indicators:
 from __future__ import annotations
 
 from ._version import __version__
+from .analysis.composite import index_uncertainty
 from .analysis.reexpress import Comparison, Rescored, compare, compare_frameworks, score_under
 from .analysis.results import Explanation, Scorecard, score
 from .errors import (
@@ -81,6 +82,7 @@ __all__ = [
     "compare",
     "compare_frameworks",
     "example_path",
+    "index_uncertainty",
     "list_crosswalks",
     "list_discount_schedules",
     "list_frameworks",

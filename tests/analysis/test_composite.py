@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import wellbeing_budget as wb
+from wellbeing_budget.analysis.composite import index_uncertainty
 from wellbeing_budget.engine.indices import normalise
 from wellbeing_budget.model.framework import LevelRule
 
@@ -241,3 +242,17 @@ def test_screening_by_data_availability() -> None:
     sp3 = result[(result.id == "sp3")].set_index("jurisdiction").score
     assert "B" not in sp3.index or pd.isna(sp3.get("B"))
     assert any(e["action"] == "dropped" and e["id"] == "sp3" for e in result.attrs["log"])
+
+
+def test_index_uncertainty_gives_rank_intervals_reproducibly() -> None:
+    data = hdi_sample()
+    options = {"draws": 30, "seed": 7, "normalisations": ["minmax", "rank"],
+               "aggregations": ["arithmetic"], "missing": "renormalise",
+               "aggregate_domains": "arithmetic"}  # fmt: skip
+    a = index_uncertainty(HDI, data, **options)  # type: ignore[arg-type]
+    b = index_uncertainty(HDI, data, **options)  # type: ignore[arg-type]
+    pd.testing.assert_frame_equal(a, b)
+    assert (a.rank_high >= a.rank_low).all() and (a.rank_high - a.rank_low).max() > 0
+    assert set(a.attrs["sensitivity"]) >= {"weights"}
+    none = index_uncertainty(HDI, data, draws=5, weight_noise=0.0)
+    assert (none.rank_low == none["rank"]).all() and (none.rank_high == none["rank"]).all()
