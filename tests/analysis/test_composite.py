@@ -256,3 +256,38 @@ def test_index_uncertainty_gives_rank_intervals_reproducibly() -> None:
     assert set(a.attrs["sensitivity"]) >= {"weights"}
     none = index_uncertainty(HDI, data, draws=5, weight_noise=0.0)
     assert (none.rank_low == none["rank"]).all() and (none.rank_high == none["rank"]).all()
+
+
+def test_minmax_and_zscore_to_a_chosen_scale_as_coinr() -> None:
+    """tests/testthat/test-normalise.R (bluefoxr/COINr), "Normalise": x = 1:10 normalised
+    with n_minmax, l_u = c(2, 7) has min 2 and max 7; with n_zscore, m_sd = c(5, 2) mean 5
+    and (sample) sd 2."""
+    data = pd.DataFrame(
+        {"jurisdiction": [f"u{k:02d}" for k in range(10)], "indicator": "x1", "year": 2020,
+         "value": np.arange(1.0, 11.0)}
+    )  # fmt: skip
+    options = {"missing": "renormalise", "aggregate_domains": "arithmetic"}
+    minmax = _spec(minmax_range=(2.0, 7.0), scale=1.0).index(data, **options)  # type: ignore[arg-type]
+    x1 = minmax[minmax.id == "x1"].score
+    assert x1.min() == pytest.approx(2.0) and x1.max() == pytest.approx(7.0)
+    z = _spec(normalise="zscore", zscore_scale=(5.0, 2.0), scale=1.0).index(data, **options)  # type: ignore[arg-type]
+    x1 = z[z.id == "x1"].score
+    assert x1.mean() == pytest.approx(5.0) and x1.std(ddof=1) == pytest.approx(2.0)
+
+
+def test_interpolation_and_a_window_per_indicator() -> None:
+    data = _four_data()
+    years = pd.concat(
+        [data.assign(year=2018), data.assign(year=2022, value=data.value + 4)], ignore_index=True
+    )
+    inner = _spec(interpolate=True).index(years, missing="renormalise")
+    x1 = inner[(inner.id == "x1") & (inner.jurisdiction == "A")].set_index("year").value
+    assert list(x1.index) == [2018, 2022]  # no year in between to fill: nothing invented
+    sparse = pd.concat([years, data.assign(year=2020)[lambda d: d.indicator != "x2"]])
+    filled = _spec(interpolate=True).index(sparse, missing="renormalise")
+    x2 = filled[(filled.id == "x2") & (filled.jurisdiction == "B")].set_index("year").value
+    assert x2[2020] == pytest.approx((4 + 8) / 2)
+    assert any(e["action"] == "interpolated" for e in filled.attrs["log"])
+    window = _spec(latest_within={"x2": 2}).index(sparse[sparse.year < 2022], missing="renormalise")
+    x2 = window[(window.id == "x2") & (window.year == 2020)]
+    assert len(x2) == 3 and (x2.value.to_numpy() == [2.0, 4.0, 2.0]).all()

@@ -118,3 +118,20 @@ def test_the_sdg_framework_is_index_only() -> None:
     assert sdg.kind == "index" and len(sdg.domains) == 17
     with pytest.raises(wb.WellbeingBudgetError, match="index-only"):
         wb.score(sdg, [])
+
+
+def test_the_sdr_workbook_is_read_as_published(tmp_path: Path) -> None:
+    """The SDSN publishes one workbook with a data sheet and a codebook sheet."""
+    workbook = tmp_path / "SDR-2021-Database.xlsx"
+    with pd.ExcelWriter(workbook) as writer:
+        pd.read_csv(SDR).to_excel(writer, sheet_name="SDR2021 Data", index=False)
+        pd.read_csv(CODEBOOK).to_excel(writer, sheet_name="Codebook", index=False)
+    sdr = wb.read_sdr(workbook, values="normalised")
+    sdg = wb.sdg_index_framework(workbook, sdr, values="normalised")
+    index = sdg.index(sdr.data)
+    scores = index[index.level == "index"].set_index("jurisdiction").score
+    published = pd.read_csv(SDR).set_index("Country")["2021 SDG Index Score"]
+    assert (scores - published.loc[scores.index]).abs().max() <= 1e-6
+    assert sdr.not_applicable["sdg14"] == (
+        "Austria", "Czech Republic", "Hungary", "Luxembourg", "Slovak Republic", "Switzerland",
+    )  # fmt: skip

@@ -178,8 +178,14 @@ def compute_index(
     raw[u, t, i] = tidy["value"].to_numpy(dtype=np.float64)
     log: list[dict[str, Any]] = []
 
-    if spec is not None and spec.latest_within:
-        raw = _latest_within(raw, years, spec.latest_within, units, ids, log)
+    if spec is not None and spec.interpolate:
+        raw = _interpolate(raw, years, units, ids, log)
+    if spec is not None and spec.latest_within is not None:
+        windows = spec.latest_within
+        window = np.array(
+            [windows.get(x, -1) if isinstance(windows, dict) else windows for x in ids]
+        )
+        raw = _latest_within(raw, years, window, units, ids, log)
     has_any = ~np.isnan(raw).all(axis=2)
     group_of = {**(spec.regions if spec else {}), **(region_column or {}), **(regions or {})}
     region_names = sorted(set(group_of.values()))
@@ -266,6 +272,14 @@ def compute_index(
             targets=targets[cols],
             reference=reference,
         )
+    if spec is not None and spec.minmax_range is not None:
+        low, high = spec.minmax_range
+        cols = np.array([per[x] == "minmax" for x in ids])
+        scores[:, :, cols] = low + scores[:, :, cols] * (high - low)
+    if spec is not None and spec.zscore_scale is not None:
+        mean, sd = spec.zscore_scale
+        cols = np.array([per[x] == "zscore" for x in ids])
+        scores[:, :, cols] = mean + scores[:, :, cols] * sd
     scale = spec.scale if spec else 1.0
     scores = scores * scale
 
@@ -393,20 +407,44 @@ def _check_not_applicable(na: dict[str, tuple[str, ...]], tree: _Tree, units: li
 def _latest_within(
     raw: Array,
     years: list[int],
-    window: int,
+    window: NDArray[np.int64],
     units: list[str],
     ids: list[str],
     log: list[dict[str, Any]],
 ) -> Array:
+    """A missing value filled with the latest earlier value at most ``window`` years older
+    (per indicator; a negative window fills nothing)."""
     out = raw.copy()
     for b, year in enumerate(years):
         for earlier in range(b - 1, -1, -1):
-            if year - years[earlier] > window:
+            age = year - years[earlier]
+            if age > window.max():
                 break
-            fill = np.isnan(out[:, b, :]) & ~np.isnan(raw[:, earlier, :])
+            fill = np.isnan(out[:, b, :]) & ~np.isnan(raw[:, earlier, :]) & (age <= window)
             for a, c in zip(*np.nonzero(fill), strict=True):
                 _note(log, units[a], year, ids[c], "latest value", f"value of {years[earlier]}")
             out[:, b, :] = np.where(fill, raw[:, earlier, :], out[:, b, :])
+    return out
+
+
+def _interpolate(
+    raw: Array, years: list[int], units: list[str], ids: list[str], log: list[dict[str, Any]]
+) -> Array:
+    """Gaps between two observed years filled on the straight line between them (never
+    beyond the first or last observation)."""
+    out = raw.copy()
+    t = np.asarray(years, dtype=np.float64)
+    for a in range(raw.shape[0]):
+        for c in range(raw.shape[2]):
+            series = raw[a, :, c]
+            seen = ~np.isnan(series)
+            if seen.sum() < 2:
+                continue
+            inside = (t > t[seen].min()) & (t < t[seen].max()) & ~seen
+            if inside.any():
+                out[a, inside, c] = np.interp(t[inside], t[seen], series[seen])
+                for b in np.flatnonzero(inside):
+                    _note(log, units[a], years[b], ids[c], "interpolated", f"{out[a, b, c]:.6g}")
     return out
 
 

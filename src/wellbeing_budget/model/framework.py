@@ -596,11 +596,34 @@ class IndexSpec(_Model):
     treat: Treatment | None = None
     regions: dict[str, str] = Field(default_factory=dict)
     not_applicable: dict[Id, tuple[str, ...]] = Field(default_factory=dict)
-    latest_within: int | None = Field(default=None, ge=0)
+    latest_within: int | dict[Id, int] | None = None
+    interpolate: bool = False
+    minmax_range: tuple[float, float] | None = None
+    zscore_scale: tuple[float, float] | None = None
     rank_round: int | None = Field(default=None, ge=0, le=12)
     aggregates: tuple[str, ...] = ()
     note: str | None = None
     source: Source
+
+    @field_validator("latest_within")
+    @classmethod
+    def _window(cls, value: int | dict[str, int] | None) -> int | dict[str, int] | None:
+        windows = value.values() if isinstance(value, dict) else [] if value is None else [value]
+        if any(w < 0 for w in windows):
+            raise ValueError("latest_within is a number of years, zero or more")
+        return value
+
+    @field_validator("minmax_range", "zscore_scale")
+    @classmethod
+    def _scale_pair(cls, value: tuple[float, float] | None, info: ValidationInfo) -> Any:
+        if value is None:
+            return value
+        low, high = value
+        if info.field_name == "minmax_range" and not high > low:
+            raise ValueError(f"minmax_range needs low < high, got {list(value)}")
+        if info.field_name == "zscore_scale" and not high > 0:
+            raise ValueError(f"zscore_scale is [mean, sd] with sd > 0, got {list(value)}")
+        return value
 
 
 class Priority(_Model):
