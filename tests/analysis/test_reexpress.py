@@ -94,6 +94,11 @@ def test_compare_frameworks_lists_coverage_both_ways() -> None:
     assert "ways of working" in lsf.loc["institutions-and-governance", "note"]
     assert "health" in wales.loc["healthier", "counterparts"]
     assert wales.covered.all()
+    # indicator level: what a proposal scored under the other framework can be seen by
+    oecd = wb.compare_frameworks("nz-lsf-2021", "oecd-hows-life")
+    lsf = oecd[oecd.framework == "nz-lsf-2021"].set_index("domain")
+    assert lsf.loc["health", "indicators_measured"] == "3 of 6"
+    assert lsf.loc["income-consumption-and-wealth", "indicators_measured"] == "0 of 4"
 
 
 BAD = """\

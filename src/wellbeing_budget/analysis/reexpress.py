@@ -60,7 +60,9 @@ def compare_frameworks(
     crosswalk: Crosswalk | str | None = None,
 ) -> pd.DataFrame:
     """Coverage of two frameworks by each other: for every domain of each, its counterparts in
-    the other, and whether it has any."""
+    the other, whether it has any, and how many of its indicators the other framework
+    measures (itself or through the crosswalk's indicator links): what a proposal scored under
+    the other framework can be seen by."""
     first, second = _framework(a), _framework(b)
     walk = (
         load_crosswalk(crosswalk)
@@ -74,8 +76,12 @@ def compare_frameworks(
         (first, notes_from, "source", "target"),
         (second, notes_to, "target", "source"),
     ):
+        other = second if framework is first else first
+        measured = {i.id for i in other.indicators}
+        linked = {getattr(x, mine) for x in walk.indicators}
         for domain in framework.domains:
             others = [getattr(x, theirs) for x in walk.links if getattr(x, mine) == domain.id]
+            seen = [r.id for r in domain.indicators if r.id in measured or r.id in linked]
             rows.append(
                 {
                     "framework": framework.id,
@@ -83,6 +89,7 @@ def compare_frameworks(
                     "pillar": domain.pillar.value,
                     "counterparts": ", ".join(others),
                     "covered": bool(others),
+                    "indicators_measured": f"{len(seen)} of {len(domain.indicators)}",
                     "note": notes.get(domain.id, ""),
                     "crosswalk": walk.id,
                 }
@@ -440,6 +447,11 @@ class Comparison:
                     why = f"{f} sees none of its effects (tied at zero with all it cannot see)"
                 elif hidden >= 0.5:
                     why = f"{f} cannot see {hidden:.0%} of its effects"
+                elif after < before and share > 0.5:
+                    why = (
+                        f"{f} sees {1 - hidden:.0%} of its effects, while most other bids are "
+                        "largely invisible to it"
+                    )
                 else:
                     why = f"{f}'s scales and weights value what it sees of it differently"
                 lines.append(f"  {pid} {verb} from {before} to {after}: {why}.")
