@@ -291,3 +291,18 @@ def test_interpolation_and_a_window_per_indicator() -> None:
     window = _spec(latest_within={"x2": 2}).index(sparse[sparse.year < 2022], missing="renormalise")
     x2 = window[(window.id == "x2") & (window.year == 2020)]
     assert len(x2) == 3 and (x2.value.to_numpy() == [2.0, 4.0, 2.0]).all()
+
+
+def test_problems_in_an_indicator_file_name_the_line(tmp_path: Path) -> None:
+    path = tmp_path / "data.csv"
+    path.write_text(
+        "jurisdiction,indicator,year,value\n"
+        "NZ,undp.life-expectancy,2020,82\n"
+        "NZ,undp.life-expectancie,2021,eighty\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(wb.ValidationError) as info:
+        HDI.status(path)
+    lines = {p.line for p in info.value.problems}
+    assert lines == {3}
+    assert any("did you mean 'undp.life-expectancy'" in str(p) for p in info.value.problems)

@@ -144,6 +144,7 @@ def tidy_indicator_data(
                 f"value {frame['value'].iloc[bad]!r} is not a number",
                 ("rows", int(bad), "value"),
                 name,
+                line=_line(name, int(bad)),
             )
         )
     for bad in np.flatnonzero(years.isna().to_numpy() | (years % 1 != 0).to_numpy()):
@@ -152,6 +153,7 @@ def tidy_indicator_data(
                 f"year {frame['year'].iloc[bad]!r} is not a whole year",
                 ("rows", int(bad), "year"),
                 name,
+                line=_line(name, int(bad)),
             )
         )
     # Data may name indicators by the publisher's codes (OECD.Stat, UNDP columns).
@@ -169,6 +171,7 @@ def tidy_indicator_data(
                     + did_you_mean(indicator, list(by_id)),
                     ("rows", row, "indicator"),
                     name,
+                    line=_line(name, row),
                 )
             )
     # Units: convert each distinct unit of each indicator once.
@@ -190,7 +193,10 @@ def tidy_indicator_data(
                 else:
                     factor[rows] = conversion_factor(unit, wanted)
             except UnitError as exc:
-                problems.append(Problem(str(exc), ("rows", int(rows[0]), "unit"), name))
+                first = int(rows[0])
+                problems.append(
+                    Problem(str(exc), ("rows", first, "unit"), name, line=_line(name, first))
+                )
     if problems:
         raise ValidationError(problems, summary=f"{name} is not valid indicator data")
 

@@ -260,7 +260,12 @@ def read_sdr(
     """The SDR database (the workbook, its data sheet as a DataFrame, or that sheet saved as
     CSV), tidy: one row per country and indicator code (``sdg1_wpc``...), the ``values``
     being the ``"raw"`` indicator values or the SDSN's ``"normalised"`` scores (0-100), all
-    in the ``edition`` year (the value columns hold the latest observation of each series)."""
+    in the ``edition`` year (the value columns hold the latest observation of each series).
+
+    >>> sdr = read_sdr("tests/data/sdr-2021-oecd-countries.csv")
+    >>> sorted(set(sdr.data.region)), sdr.not_applicable["sdg14"][:2]
+    (['OECD'], ('Austria', 'Czech Republic'))
+    """
     if values not in ("raw", "normalised"):
         raise WellbeingBudgetError("values is 'raw' or 'normalised'")
     if not isinstance(data, pd.DataFrame) and Path(data).suffix.lower() in (".xlsx", ".xlsm"):
@@ -341,6 +346,10 @@ def sdg_index_framework(
     17 goals, a goal not scored filled with the region's mean goal score. ``sdr`` (from
     :func:`read_sdr`) supplies the goals the SDSN does not score per country. With
     ``values="normalised"`` the framework takes the SDSN's published normalised scores.
+
+    >>> sdg = sdg_index_framework("tests/data/sdr-2021-codebook.csv")
+    >>> sdg.kind, len(sdg.domains), len(sdg.indicators)
+    ('index', 17, 92)
     """
     if values not in ("raw", "normalised"):
         raise WellbeingBudgetError("values is 'raw' or 'normalised'")
