@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 import wellbeing_budget as wb
 from wellbeing_budget.analysis.composite import index_uncertainty
 from wellbeing_budget.engine.indices import normalise
-from wellbeing_budget.model.framework import LevelRule
+from wellbeing_budget.model.framework import LevelRule, Treatment
 
 from ..conftest import hdi_sample, hdi_series
 
@@ -306,3 +306,35 @@ def test_problems_in_an_indicator_file_name_the_line(tmp_path: Path) -> None:
     lines = {p.line for p in info.value.problems}
     assert lines == {3}
     assert any("did you mean 'undp.life-expectancy'" in str(p) for p in info.value.problems)
+
+
+def test_outliers_are_winsorised_in_the_index_and_logged() -> None:
+    """COINr's default treatment, declared in YAML terms (treat: {winmax: 5})."""
+    values = [*range(1, 11), 100]
+    data = pd.DataFrame(
+        {"jurisdiction": [f"u{k:02d}" for k in range(11)], "indicator": "x1", "year": 2020,
+         "value": np.array(values, dtype=float)}
+    )  # fmt: skip
+    framework = _spec(treat=Treatment(winmax=5), scale=1.0)
+    result = framework.index(data, missing="renormalise", aggregate_domains="arithmetic")
+    x1 = result[result.id == "x1"].set_index("jurisdiction")
+    assert x1.loc["u10", "value"] == 100  # the raw value is kept for explanation
+    assert x1.loc["u10", "score"] == 1.0 and x1.loc["u09", "score"] == 1.0
+    assert x1.loc["u08", "score"] == pytest.approx(8 / 9)
+    treated = [e for e in result.attrs["log"] if e["action"] == "treated"]
+    assert len(treated) == 1 and "100 -> 10" in treated[0]["detail"]
+    logged = _spec(treat=Treatment(winmax=0, fallback="log"), scale=1.0).index(
+        data, missing="renormalise", aggregate_domains="arithmetic"
+    )
+    assert any("log transform" in e["detail"] for e in logged.attrs["log"])
+
+
+def test_distance_to_reference_and_fraction_of_max_as_coinr() -> None:
+    """R/normalise.R and tests/testthat/test-normalise.R, "n_funcs" (bluefoxr/COINr):
+    n_dist2ref(x, iref) = 1 - (x_ref - x) / (x_ref - min(x)); n_fracmax(x) = x / max(x)."""
+    x = np.array([2.0, 4.0, 1.0, 5.0])
+    column = x[:, None, None]
+    ref = normalise(column, "distance_to_reference", np.array([True]), reference=0)[:, 0, 0]
+    assert ref.tolist() == pytest.approx((1 - (x[0] - x) / (x[0] - x.min())).tolist())
+    frac = normalise(column, "fraction_of_max", np.array([True]))[:, 0, 0]
+    assert frac.tolist() == pytest.approx((x / x.max()).tolist())

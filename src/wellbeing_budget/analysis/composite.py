@@ -206,7 +206,10 @@ def compute_index(
                     "not applicable",
                     "",
                 )
+    reported = raw
     if spec is not None and spec.treat is not None:
+        # the value reported stays the one given (or filled); the treatment is in the log
+        reported = raw.copy()
         raw = _treat(raw, spec.treat, units, years, ids, log)
 
     higher = np.array([by_id[x].direction.kind != "lower_is_better" for x in ids])
@@ -342,7 +345,7 @@ def compute_index(
                 tree.level_names[level],
                 tree.ids[level],
                 levels[level],
-                raw if level == 0 else None,
+                reported if level == 0 else None,
             )
         )
     result = pd.concat(frames, ignore_index=True)
