@@ -172,6 +172,9 @@ def test_a_four_level_index_written_in_yaml_runs() -> None:
         assert scores["node", "p1", j] == pytest.approx(p1[j])
         index = math.sqrt((p1[j] + 1) * (sp3[j] + 1)) - 1
         assert scores["index", "Four-level index", j] == pytest.approx(index)
+    # a missing= keyword replaces only the missing rule: the declared means stay
+    again = FOUR.index(_four_data(), missing="renormalise")
+    assert np.allclose(again.score, result.score, equal_nan=True)
     weights = result.attrs["effective_weights"]
     assert weights["x1"] == pytest.approx(1 / 8) and weights["x5"] == pytest.approx(1 / 3)
     assert sum(weights.values()) == pytest.approx(1.0)

@@ -90,27 +90,32 @@ def _tree(framework: Framework, spec: IndexSpec | None) -> _Tree:
 def _rule(
     spec: IndexSpec | None, step: int, n_steps: int, parent: str, overrides: dict[str, Any]
 ) -> LevelRule:
-    if spec is not None and parent in spec.rules and not overrides:
-        return spec.rules[parent]
-    if spec is not None and spec.levels and not overrides:
-        if len(spec.levels) != n_steps:
-            raise WellbeingBudgetError(
-                f"the index has {n_steps} aggregation levels but declares {len(spec.levels)} "
-                "level rules"
-            )
-        return spec.levels[step]
-    method = overrides.get("aggregate_indicators" if step == 0 else "aggregate_domains") or (
-        (spec.aggregate_indicators if step == 0 else spec.aggregate_domains)
-        if spec
-        else "arithmetic"
-    )
-    missing = overrides.get("missing") or (spec.missing if spec else "refuse")
-    base = (
-        spec.levels[step]
-        if spec is not None and spec.levels and len(spec.levels) == n_steps
-        else LevelRule()
-    )
-    return base.model_copy(update={"aggregate": method, "missing": missing})
+    """The rule for a node's members: the node's own (``rules``), else its level's
+    (``levels``), else the spec's two-level settings; a keyword given to ``compute_index``
+    replaces that one setting everywhere."""
+    if spec is not None and spec.levels and len(spec.levels) != n_steps:
+        raise WellbeingBudgetError(
+            f"the index has {n_steps} aggregation levels but declares {len(spec.levels)} "
+            "level rules"
+        )
+    if spec is None:
+        base = LevelRule()
+    elif parent in spec.rules:
+        base = spec.rules[parent]
+    elif spec.levels:
+        base = spec.levels[step]
+    else:
+        method = spec.aggregate_indicators if step == 0 else spec.aggregate_domains
+        base = LevelRule(aggregate=method, missing=spec.missing)
+    update: dict[str, Any] = {}
+    key = "aggregate_indicators" if step == 0 else "aggregate_domains"
+    if key in overrides:
+        update["aggregate"] = overrides[key]
+        if overrides[key] != "power":
+            update["power"] = None
+    if "missing" in overrides:
+        update["missing"] = overrides["missing"]
+    return base.model_copy(update=update) if update else base
 
 
 def compute_index(
@@ -128,7 +133,7 @@ def compute_index(
 
     Uses the framework's declared method (``framework.index``), or equal-weight min-max and
     arithmetic means when it declares none; each keyword overrides one step (an aggregation
-    or ``missing`` keyword applies to every level, replacing declared level rules). Returns a
+    or ``missing`` keyword replaces that one setting at every level it concerns). Returns a
     tidy table with a row per jurisdiction, year and element: ``level`` is ``index``,
     ``node`` (levels above the domains), ``domain`` or ``indicator``; ``value`` is the raw
     indicator value, ``score`` the normalised value or the aggregate, and ``rank`` the rank
