@@ -12,7 +12,8 @@ or your own YAML), and see its domains, pillars and indicators:
 from __future__ import annotations
 
 from ._version import __version__
-from .analysis.reexpress import compare_frameworks
+from .analysis.composite import index_uncertainty
+from .analysis.reexpress import Comparison, Rescored, compare, compare_frameworks, score_under
 from .analysis.results import Explanation, Scorecard, score
 from .errors import (
     FrameworkNotFoundError,
@@ -35,6 +36,7 @@ from .io.loading import (
     load_proposals,
     load_value_set,
 )
+from .io.readers import SdrData, read_oecd, read_sdr, read_undp, sdg_index_framework
 from .model.crosswalk import Crosswalk
 from .model.framework import (
     Direction,
@@ -52,6 +54,7 @@ from .model.values import MoneyValue, ValueSet
 from .units import Quantity, ureg
 
 __all__ = [
+    "Comparison",
     "Crosswalk",
     "Direction",
     "DiscountSpec",
@@ -71,7 +74,9 @@ __all__ = [
     "Proposal",
     "ProposalSet",
     "Quantity",
+    "Rescored",
     "Scorecard",
+    "SdrData",
     "Source",
     "Timing",
     "UnitError",
@@ -81,8 +86,10 @@ __all__ = [
     "WellbeingBudgetError",
     "YAMLError",
     "__version__",
+    "compare",
     "compare_frameworks",
     "example_path",
+    "index_uncertainty",
     "list_crosswalks",
     "list_discount_schedules",
     "list_frameworks",
@@ -93,6 +100,11 @@ __all__ = [
     "load_framework",
     "load_proposals",
     "load_value_set",
+    "read_oecd",
+    "read_sdr",
+    "read_undp",
     "score",
+    "score_under",
+    "sdg_index_framework",
     "ureg",
 ]

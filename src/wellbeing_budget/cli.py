@@ -16,7 +16,6 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-import numpy as np
 import pandas as pd
 
 from ._version import __version__
@@ -416,7 +415,7 @@ def _costs_missing(args: argparse.Namespace, proposals: Any) -> bool:
 def _summary(card: Scorecard, sort_by: str, blank_money: bool) -> pd.DataFrame:
     summary = card.summary(sort_by=sort_by)
     if blank_money:
-        summary[list(_MONEY_COLUMNS)] = np.nan
+        summary[list(_MONEY_COLUMNS)] = float("nan")
     return summary
 
 
@@ -497,68 +496,56 @@ def _cmd_score(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _cmd_compare(args: argparse.Namespace, out: TextIO) -> int:
-    from .analysis.reexpress import reexpress
+    from .analysis.reexpress import _cells, compare
 
     if len(args.framework) < 2:
         raise WellbeingBudgetError("compare needs at least two --framework options")
     settings = argparse.Namespace(**{**vars(args), "framework": args.framework[0]})
     card = _score(settings)
-    column = f"{args.generation}_total"
-    totals = {card.framework.id: card.summary()[column]}
-    walks = {}
-    for other in args.framework[1:]:
-        again = reexpress(card, other)
-        totals[again.target.id] = again.summary()[column]
-        walks[again.target.id] = again.crosswalk
-    table = pd.DataFrame(totals)
-    ranked = table.rank(ascending=False, method="min").astype(int)
-    ranks = {
-        str(f): {str(k): int(v) for k, v in zip(ranked.index, ranked[f], strict=True)}
-        for f in ranked.columns
-    }
-    values = {
-        str(f): {str(k): float(v) for k, v in zip(table.index, table[f], strict=True)}
-        for f in table.columns
-    }
-    ids = list(table.columns)
-    out.write(
-        f"{len(card)} proposals written for {ids[0]}, ranked by {args.generation}-generation "
-        "effect-years under each framework.\n"
+    result = compare(
+        card, args.framework[1:], generation=args.generation, pillar_credit=args.pillar_credit
     )
-    for target, walk in walks.items():
-        how = "the built-in crosswalk" if walk.basis != "pillar" else "the shared pillars"
-        out.write(f"  {target}: re-expressed through {how} ({walk.id})\n")
+    ids = result.frameworks
+    out.write(
+        f"{len(card)} proposals written for {ids[0]}, scored under each framework on what it "
+        f"measures (its indicators, scales and weights), {args.generation}-generation "
+        "effect-years.\n"
+    )
+    for target, scored in list(result.scores.items())[1:]:
+        walk = scored.crosswalk
+        how = f"indicator links of {walk.id}" if walk is not None else "shared indicators only"
+        credit = "; blind effects credited through the shared pillars" if args.pillar_credit else ""
+        out.write(f"  {target}: {how} ({len(scored.links)} links){credit}\n")
     out.write("\n")
-    order = [str(p) for p in ranked[ids[0]].sort_values(kind="stable").index]
-    spread = ranked.max(axis=1) - ranked.min(axis=1)
+    ranked, totals = _cells(result.ranks()), _cells(result.totals())
+    blind, rho = _cells(result.blind_spots()), _cells(result.spearman())
+    order = sorted(ranked[ids[0]], key=lambda p: ranked[ids[0]][p])
+    spread = {p: max(ranked[f][p] for f in ids) - min(ranked[f][p] for f in ids) for p in order}
     rows = [
-        [str(pid)]
-        + [f"{ranks[f][pid]:>3}  ({values[f][pid]:.4g})" for f in ids]
-        + [str(max(ranks[f][pid] for f in ids) - min(ranks[f][pid] for f in ids))]
+        [pid]
+        + [f"{ranked[f][pid]:>3}  ({totals[f][pid]:.4g}; blind {blind[f][pid]:.0%})" for f in ids]
+        + [str(spread[pid])]
         for pid in order
     ]
     _print_table(rows, ["proposal", *[f"rank under {f}" for f in ids], "spread"], out)
     out.write("\nRank agreement (Spearman):\n")
     for i, a in enumerate(ids):
         for b in ids[i + 1 :]:
-            rho = _spearman(table[a], table[b])
-            out.write(f"  {a} vs {b}: {rho:.3f}\n")
-    moved = spread[spread >= args.min_spread].sort_values(ascending=False, kind="stable")
-    if len(moved):
+            out.write(f"  {a} vs {b}: {rho[b][a]:.3f}\n")
+    out.write("\nPillar balance (share of the effect-years each framework counts):\n")
+    for f, row in _cells(result.pillar_balance().T).items():
+        parts = ", ".join(f"{p} {v:.0%}" for p, v in row.items() if not pd.isna(v))
+        out.write(f"  {f}: {parts or 'nothing counted'}\n")
+    moved = sorted((p for p in order if spread[p] >= args.min_spread), key=lambda p: -spread[p])
+    if moved:
         out.write(f"\nWhere they disagree (rank spread of {args.min_spread} or more):\n")
-        for pid in map(str, moved.index):
-            places = ", ".join(f"{f}: {ranks[f][pid]}" for f in ids)
+        for pid in moved:
+            places = ", ".join(f"{f}: {ranked[f][pid]}" for f in ids)
             out.write(f"  {pid}: {places}\n")
     else:
         out.write(f"\nNo proposal's rank differs by {args.min_spread} or more.\n")
+    out.write("\nWhy ranks differ:\n" + "\n".join(result.reading()) + "\n")
     return 0
-
-
-def _spearman(a: pd.Series, b: pd.Series) -> float:
-    ra, rb = a.rank(), b.rank()
-    if ra.std() == 0 or rb.std() == 0:
-        return float("nan")
-    return float(np.corrcoef(ra, rb)[0, 1])
 
 
 # -- dashboard and demo ----------------------------------------------------------------------
@@ -669,6 +656,12 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--costs", metavar="PATH", help="costs table for a CSV of impacts")
     p.add_argument("--generation", choices=["current", "future"], default="current")
     p.add_argument("--min-spread", type=int, default=2, help="rank spread worth listing")
+    p.add_argument(
+        "--pillar-credit",
+        action="store_true",
+        help="also credit effects a framework cannot see through the domains or pillars they "
+        "share (off by default: a framework scores what it measures)",
+    )
     p.set_defaults(
         func=_cmd_compare,
         base_year=None,

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import wellbeing_budget as wb
-from wellbeing_budget.engine.indices import aggregate, normalise
+from wellbeing_budget.engine.indices import aggregate, kurtosis, normalise, skew, winsorise
 
 from ..conftest import DATA, hdi_sample, hdi_series
 
@@ -100,11 +100,15 @@ def test_lower_is_better_is_turned_round() -> None:
 finite = st.floats(min_value=0.1, max_value=1e4, allow_nan=False, allow_infinity=False)
 
 
-@settings(max_examples=100, deadline=None)
-@given(
-    st.lists(finite, min_size=3, max_size=12, unique=True),
-    st.sampled_from(["minmax", "zscore", "rank"]),
+# Values a tenth apart at least: two values one rounding step apart may tie after a unit
+# conversion, and a tie is (rightly) ranked differently from a strict order.
+distinct = st.lists(st.integers(1, 100_000), min_size=3, max_size=12, unique=True).map(
+    lambda xs: [x / 10 for x in xs]
 )
+
+
+@settings(max_examples=100, deadline=None)
+@given(distinct, st.sampled_from(["minmax", "zscore", "rank"]))
 def test_normalisation_is_invariant_to_the_unit_of_the_data(
     values: list[float], method: str
 ) -> None:
@@ -152,3 +156,94 @@ def test_geometric_never_exceeds_arithmetic(pairs: list[tuple[float, float]]) ->
     geometric = aggregate(x, w, "geometric")[0]
     harmonic = aggregate(x, w, "harmonic")[0]
     assert harmonic <= geometric * (1 + 1e-12) and geometric <= arithmetic * (1 + 1e-12)
+
+
+# -- COINr's own expected numbers ---------------------------------------------------------------
+# Literal values from the test files of COINr (bluefoxr/COINr, MIT licence), cited per test.
+# COINr's direction -1 is our lower_is_better.
+
+HIGH, LOW = np.array([True]), np.array([False])
+
+
+def _column(values: list[float]) -> np.ndarray:
+    return np.array(values, dtype=float)[:, None, None]
+
+
+def test_goalposts_as_coinr() -> None:
+    """tests/testthat/test-normalise.R, "n_funcs": n_goalposts(1, c(0, 10, 1)) is 0.1; 11 is
+    1; -1 is 0; with direction -1: 0.9, 1 and 0."""
+    posts = (np.array([0.0]), np.array([10.0]), np.array([False]))
+    x = _column([1.0, 11.0, -1.0])
+    assert normalise(x, "goalposts", HIGH, goalposts=posts)[:, 0, 0].tolist() == pytest.approx(
+        [0.1, 1.0, 0.0]
+    )
+    assert normalise(x, "goalposts", LOW, goalposts=posts)[:, 0, 0].tolist() == pytest.approx(
+        [0.9, 0.0, 1.0]
+    )
+
+
+def test_distance_to_target_as_coinr() -> None:
+    """tests/testthat/test-normalise.R, "dist2targ": x = c(0, 5, 11), target 10 gives
+    c(0, 0.5, 1.1) uncapped and c(0, 0.5, 1) capped; x = c(-1, 1, 10), target 0, direction
+    -1 gives c(1.1, 0.9, 0) uncapped and c(1, 0.9, 0) capped."""
+    up = _column([0.0, 5.0, 11.0])
+    ten = np.array([10.0])
+    assert normalise(up, "distance_to_target_uncapped", HIGH, targets=ten)[:, 0, 0].tolist() == (
+        pytest.approx([0.0, 0.5, 1.1])
+    )
+    assert normalise(up, "distance_to_target", HIGH, targets=ten)[:, 0, 0].tolist() == (
+        pytest.approx([0.0, 0.5, 1.0])
+    )
+    down = _column([-1.0, 1.0, 10.0])
+    zero = np.array([0.0])
+    assert normalise(down, "distance_to_target_uncapped", LOW, targets=zero)[:, 0, 0].tolist() == (
+        pytest.approx([1.1, 0.9, 0.0])
+    )
+    assert normalise(down, "distance_to_target", LOW, targets=zero)[:, 0, 0].tolist() == (
+        pytest.approx([1.0, 0.9, 0.0])
+    )
+
+
+def test_means_as_coinr() -> None:
+    """tests/testthat/test-aggregate.R, "agg_functions": a_gmean(c(1, 2, 3)) is
+    (1*2*3)^(1/3); with weights c(1, 1, 2) (1*2*3^2)^(1/4); a zero or negative value is an
+    error; a_hmean(x, c(2, 1, 1)) is 4/(2/1 + 1/2 + 1/3); a_genmean with p = -1 equals it;
+    a_genmean(x, p = 1) is 2."""
+    x = np.array([[1.0, 2.0, 3.0]])
+    ones = np.ones(3)
+    assert aggregate(x, ones, "geometric")[0] == pytest.approx((1 * 2 * 3) ** (1 / 3))
+    assert aggregate(x, np.array([1.0, 1.0, 2.0]), "geometric")[0] == pytest.approx(
+        (1 * 2 * 3**2) ** (1 / 4)
+    )
+    for bad in ([1.0, 2.0, -1.0], [1.0, 2.0, 0.0]):
+        with pytest.raises(wb.WellbeingBudgetError, match="above zero"):
+            aggregate(np.array([bad]), ones, "geometric")
+    w = np.array([2.0, 1.0, 1.0])
+    harmonic = 4 / (2 / 1 + 1 / 2 + 1 / 3)
+    assert aggregate(x, w, "harmonic")[0] == pytest.approx(harmonic)
+    assert aggregate(x, w, "power", power=-1)[0] == pytest.approx(harmonic)
+    assert aggregate(x, ones, "power", power=1)[0] == pytest.approx(2.0)
+
+
+def test_percentile_ranks_with_ties_as_coinr() -> None:
+    """R/normalise.R, n_prank: (rank(x, ties.method = "min") - 1) / (n - 1); n_borda:
+    rank - 1. Tied values share a rank."""
+    x = _column([3.0, 1.0, 3.0, 2.0, 5.0])
+    assert normalise(x, "percentile", HIGH)[:, 0, 0].tolist() == pytest.approx(
+        [0.5, 0.0, 0.5, 0.25, 1.0]
+    )
+    assert normalise(x, "borda", HIGH)[:, 0, 0].tolist() == [2.0, 0.0, 2.0, 1.0, 4.0]
+
+
+def test_winsorising_as_coinr() -> None:
+    """tests/testthat/test-treat.R, "treat_num": x = c(1:10, 100) fails the skew/kurtosis
+    check; winsorised with winmax = 5 the 100 becomes 10, the rest unchanged, and it passes.
+    x = c(1:20, 100, 200) with winmax = 1 still fails (COINr then takes logs)."""
+    x = np.array([*range(1, 11), 100.0])
+    treated, changed, ok = winsorise(x, winmax=5)
+    assert treated[-1] == 10 and (treated[:10] == x[:10]).all() and ok
+    assert changed.tolist() == [False] * 10 + [True]
+    y = np.array([*range(1, 21), 100.0, 200.0])
+    _, _, ok = winsorise(y, winmax=1)
+    assert not ok
+    assert skew(x) > 2 and kurtosis(x) > 3.5

@@ -144,6 +144,7 @@ def tidy_indicator_data(
                 f"value {frame['value'].iloc[bad]!r} is not a number",
                 ("rows", int(bad), "value"),
                 name,
+                line=_line(name, int(bad)),
             )
         )
     for bad in np.flatnonzero(years.isna().to_numpy() | (years % 1 != 0).to_numpy()):
@@ -152,6 +153,7 @@ def tidy_indicator_data(
                 f"year {frame['year'].iloc[bad]!r} is not a whole year",
                 ("rows", int(bad), "year"),
                 name,
+                line=_line(name, int(bad)),
             )
         )
     # Data may name indicators by the publisher's codes (OECD.Stat, UNDP columns).
@@ -169,13 +171,18 @@ def tidy_indicator_data(
                     + did_you_mean(indicator, list(by_id)),
                     ("rows", row, "indicator"),
                     name,
+                    line=_line(name, row),
                 )
             )
     # Units: convert each distinct unit of each indicator once.
     factor = np.ones(len(frame))
     if "unit" in frame.columns:
-        groups: dict[Any, Any] = frame.groupby([indicators, frame["unit"].astype(str)]).indices
-        for key, rows in groups.items():
+        # A blank unit cell means the indicator's own unit (a publisher's "Ratio", say).
+        unit_text = frame["unit"].astype(str).str.strip()
+        given = (frame["unit"].notna() & (unit_text != "")).to_numpy()
+        groups: dict[Any, Any] = frame[given].groupby([indicators[given], unit_text[given]]).indices
+        for key, positions in groups.items():
+            rows = np.flatnonzero(given)[positions]
             indicator_id, unit = str(key[0]), str(key[1])
             if indicator_id not in by_id:
                 continue
@@ -186,7 +193,10 @@ def tidy_indicator_data(
                 else:
                     factor[rows] = conversion_factor(unit, wanted)
             except UnitError as exc:
-                problems.append(Problem(str(exc), ("rows", int(rows[0]), "unit"), name))
+                first = int(rows[0])
+                problems.append(
+                    Problem(str(exc), ("rows", first, "unit"), name, line=_line(name, first))
+                )
     if problems:
         raise ValidationError(problems, summary=f"{name} is not valid indicator data")
 
@@ -199,7 +209,47 @@ def tidy_indicator_data(
             "value": values * factor,
         }
     )
-    return tidy[tidy["indicator"].isin(by_id) & tidy["value"].notna()].reset_index(drop=True)
+    keep = (tidy["indicator"].isin(by_id) & tidy["value"].notna()).to_numpy()
+    _refuse_duplicates(tidy[keep], np.flatnonzero(keep), name)
+    return tidy[keep].reset_index(drop=True)
+
+
+KEY = ["jurisdiction", "indicator", "year", "group"]
+
+
+def _line(name: str, row: int) -> int | None:
+    """The file line of a data row (the header is line 1); none for an in-memory table."""
+    return None if name.startswith("<") else row + 2
+
+
+def _refuse_duplicates(tidy: pd.DataFrame, rows: np.ndarray[Any, Any], name: str) -> None:
+    """Two observations of the same jurisdiction, indicator, year and group would overwrite
+    each other (or be averaged, or counted twice): refuse them all, listed by row."""
+    doubled = tidy.duplicated(KEY, keep=False).to_numpy()
+    if not doubled.any():
+        return
+    problems = []
+    groups: Any = tidy[doubled].groupby(KEY, sort=True).indices
+    for key, positions in groups.items():
+        jurisdiction, indicator, year, group = key
+        at = [int(rows[np.flatnonzero(doubled)[p]]) for p in positions]
+        what = f"{jurisdiction}, {indicator}, {year}" + (
+            f", group {group}" if group != "all" else ""
+        )
+        problems.append(
+            Problem(
+                f"{len(at)} observations of ({what}): rows {', '.join(map(str, at))}; "
+                "keep one (or give each a distinct group)",
+                ("rows", at[0]),
+                name,
+                line=_line(name, at[0]),
+            )
+        )
+    raise ValidationError(
+        problems[:50],
+        summary=f"{name}: {len(problems)} duplicated observations"
+        + (" (first 50 listed)" if len(problems) > 50 else ""),
+    )
 
 
 def indicator_status(

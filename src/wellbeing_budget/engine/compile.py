@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from ..errors import Problem, UnitError, ValidationError, did_you_mean
+from ..errors import Problem, UnitError, ValidationError, WellbeingBudgetError, did_you_mean
 from ..io.files import paused_gc
 from ..io.validation import sort_problems
 from ..model.base import Source
@@ -170,6 +170,11 @@ def compile_budget(
     Every problem is reported at once, located where the proposal was written. ``progress``
     is called now and then with (proposals done, proposals in all).
     """
+    if framework.kind == "index":
+        raise WellbeingBudgetError(
+            f"{framework.id!r} is an index-only framework (kind: index): it has no impact "
+            "scales or budget settings, so it scores no proposals"
+        )
     with paused_gc():
         return _compile(
             framework, proposals, base_year, wellbeing_discount, money_discount, progress

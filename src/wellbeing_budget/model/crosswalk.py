@@ -28,6 +28,7 @@ __all__ = [
     "UNMAPPED",
     "Crosswalk",
     "CrosswalkLink",
+    "IndicatorLink",
     "Unmapped",
     "check_crosswalk",
     "pillar_crosswalk",
@@ -45,6 +46,21 @@ class CrosswalkLink(_Model):
     target: Id
     weight: float = Field(default=1.0, gt=0, le=1)
     note: str | None = None
+
+
+class IndicatorLink(_Model):
+    """An indicator of the first framework that the second measures too, directly or by an
+    indicator of its own: a change of one unit of ``source`` moves ``target`` by ``factor``
+    units of ``target`` (after converting units where they are compatible), or by
+    ``factor`` divided by the population when ``per_person`` (a national total read as a
+    per-person rate). Without such a link, the second framework cannot see the change."""
+
+    source: Id
+    target: Id
+    factor: float = Field(default=1.0, gt=0)
+    per_person: bool = False
+    basis: str = "same measure"
+    note: str
 
 
 class Unmapped(_Model):
@@ -66,6 +82,7 @@ class Crosswalk(_Model):
     links: Annotated[tuple[CrosswalkLink, ...], NotEmpty]
     unmapped_from: tuple[Unmapped, ...] = ()
     unmapped_to: tuple[Unmapped, ...] = ()
+    indicators: tuple[IndicatorLink, ...] = ()
 
     @field_validator("basis")
     @classmethod
@@ -147,6 +164,21 @@ def check_crosswalk(
                     + " (a crosswalk must not drop a domain silently)",
                 )
             )
+    source_indicators = [i.id for i in source.indicators]
+    target_indicators = [i.id for i in target.indicators]
+    for n, ilink in enumerate(crosswalk.indicators):
+        for end, ids, framework in (
+            ("source", source_indicators, source),
+            ("target", target_indicators, target),
+        ):
+            key = getattr(ilink, end)
+            if key not in ids:
+                problems.append(
+                    where(
+                        ("indicators", n, end),
+                        f"{framework.id} has no indicator {key!r}" + did_you_mean(key, ids),
+                    )
+                )
     for n, link in enumerate(crosswalk.links):
         total = linked_from.get(link.source, 0.0)
         if abs(total - 1.0) > 1e-9 and link.source in source_ids:

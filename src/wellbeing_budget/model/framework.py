@@ -52,10 +52,12 @@ __all__ = [
     "Framework",
     "Generations",
     "Goalposts",
+    "IndexNode",
     "IndexSpec",
     "Indicator",
     "IndicatorCatalogue",
     "IndicatorRef",
+    "LevelRule",
     "Pillar",
     "Population",
     "PopulationGroup",
@@ -63,6 +65,7 @@ __all__ = [
     "Source",
     "StatedCounts",
     "Target",
+    "Treatment",
 ]
 
 
@@ -508,21 +511,124 @@ class Goalposts(_Model):
         return self
 
 
-NormaliseMethod = Literal["minmax", "goalposts", "zscore", "rank", "distance_to_target"]
-AggregateMethod = Literal["arithmetic", "geometric", "harmonic"]
+NormaliseMethod = Literal[
+    "minmax",
+    "goalposts",
+    "zscore",
+    "rank",
+    "percentile",
+    "borda",
+    "distance_to_target",
+    "distance_to_target_uncapped",
+    "distance_to_reference",
+    "fraction_of_max",
+]
+AggregateMethod = Literal["arithmetic", "geometric", "harmonic", "power"]
+ImputeMethod = Literal["none", "mean", "median", "group_mean", "group_median"]
+MissingRule = Literal["refuse", "renormalise", "drop"]
+
+
+class LevelRule(_Model):
+    """How one level's members are combined into their parent (COINr's aggregation step):
+    the mean, what fills a missing member first (``impute``: across jurisdictions of the year,
+    or within the jurisdiction's ``region``), on what condition (``impute_min_present``: only
+    if the jurisdiction has at least that many of the parent's members), and what happens to
+    a member still missing (``missing``: ``refuse`` lists them; ``renormalise`` uses the
+    weights of the members present; ``drop`` gives the parent no value, as publishers do who
+    publish none for incomplete rows). ``min_present`` screens by data availability: with
+    fewer members present, the parent has no value. ``power`` is the exponent of a
+    generalised mean; ``offset`` is added before a geometric or harmonic mean (a declared
+    way round zeros)."""
+
+    aggregate: AggregateMethod = "arithmetic"
+    power: float | None = None
+    offset: float = Field(default=0.0, ge=0)
+    impute: ImputeMethod = "none"
+    impute_min_present: int = Field(default=0, ge=0)
+    missing: MissingRule = "refuse"
+    min_present: int = Field(default=0, ge=0)
+
+    @model_validator(mode="after")
+    def _power_given(self) -> LevelRule:
+        if (self.aggregate == "power") != (self.power is not None):
+            raise ValueError("a power (generalised) mean needs power: p, and only it takes one")
+        return self
+
+
+class IndexNode(_Model):
+    """A group above the domains (a pillar of sub-pillars, say): its members are domains or
+    other nodes, with weights."""
+
+    id: Id
+    name: Text
+    weight: float = Field(default=1.0, ge=0)
+    members: Annotated[tuple[IndicatorRef, ...], NotEmpty]
+
+
+class Treatment(_Model):
+    """Outlier treatment before normalising (COINr's default): while an indicator's absolute
+    skew is at least ``skew`` and its kurtosis at least ``kurtosis``, winsorise its most
+    extreme value to the next one, up to ``winmax`` points; if it still fails, ``fallback:
+    log`` takes logarithms of the original values instead."""
+
+    winmax: int = Field(default=5, ge=0)
+    skew: float = Field(default=2.0, gt=0)
+    kurtosis: float = Field(default=3.5)
+    fallback: Literal["none", "log"] = "none"
 
 
 class IndexSpec(_Model):
-    """How the framework's published composite index is computed from indicator levels."""
+    """How the framework's published composite index is computed from indicator levels.
+
+    Beyond one normalisation and two means, an index may declare ``nodes`` (levels above the
+    domains), a rule per aggregation level (``levels``, bottom up) or per node (``rules``),
+    jurisdiction ``regions`` for group means, ``not_applicable`` cells, a window for the
+    latest value, ranks on rounded values and jurisdictions that are aggregates (never
+    ranked)."""
 
     name: Text
     normalise: NormaliseMethod
+    normalise_indicators: dict[Id, NormaliseMethod] = Field(default_factory=dict)
+    scale: float = Field(default=1.0, gt=0)
     goalposts: dict[Id, Goalposts] = Field(default_factory=dict)
+    reference: str | None = None
     aggregate_indicators: AggregateMethod = "arithmetic"
     aggregate_domains: AggregateMethod = "arithmetic"
-    missing: Literal["refuse", "renormalise", "drop"] = "refuse"
+    missing: MissingRule = "refuse"
+    nodes: tuple[IndexNode, ...] = ()
+    levels: tuple[LevelRule, ...] = ()
+    rules: dict[Id, LevelRule] = Field(default_factory=dict)
+    treat: Treatment | None = None
+    regions: dict[str, str] = Field(default_factory=dict)
+    not_applicable: dict[Id, tuple[str, ...]] = Field(default_factory=dict)
+    latest_within: int | dict[Id, int] | None = None
+    interpolate: bool = False
+    minmax_range: tuple[float, float] | None = None
+    zscore_scale: tuple[float, float] | None = None
+    rank_round: int | None = Field(default=None, ge=0, le=12)
+    aggregates: tuple[str, ...] = ()
     note: str | None = None
     source: Source
+
+    @field_validator("latest_within")
+    @classmethod
+    def _window(cls, value: int | dict[str, int] | None) -> int | dict[str, int] | None:
+        windows = value.values() if isinstance(value, dict) else [] if value is None else [value]
+        if any(w < 0 for w in windows):
+            raise ValueError("latest_within is a number of years, zero or more")
+        return value
+
+    @field_validator("minmax_range", "zscore_scale")
+    @classmethod
+    def _scale_pair(cls, value: tuple[float, float] | None, info: ValidationInfo) -> Any:
+        if value is None:
+            return value
+        low, high = value
+        if info.field_name == "minmax_range" and not high > low:
+            raise ValueError(f"minmax_range needs low < high, got {list(value)}")
+        if info.field_name == "zscore_scale" and not high > 0:
+            raise ValueError(f"zscore_scale is [mean, sd] with sd > 0, got {list(value)}")
+        return value
 
 
 class Priority(_Model):
@@ -547,6 +653,7 @@ class Framework(_Model):
 
     id: Id
     name: LocalisedText
+    kind: Literal["budget", "index"] = "budget"
     version: str
     jurisdiction: Text
     description: LocalisedText | None = None
@@ -567,6 +674,37 @@ class Framework(_Model):
     public_funds: PublicFunds | None = None
     deflator: Deflator | None = None
     note: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _index_only(cls, value: Any) -> Any:
+        """An index-only framework (``kind: index``) computes indices and scores no proposals,
+        so it declares no budget settings and no impact scales. The fields are filled with
+        inert values, marked as such, so the rest of the model keeps one shape; scoring
+        proposals under such a framework is refused."""
+        if not (isinstance(value, dict) and value.get("kind") == "index"):
+            return value
+        filled = dict(value)
+        filled.setdefault("currency", "USD")
+        filled.setdefault("price_year", 2000)
+        filled.setdefault(
+            "generations", {"current_horizon": "1 year", "assessment_horizon": "1 year"}
+        )
+        none = {"kind": "none", "name": "index-only framework: no discounting"}
+        filled.setdefault("discounting", {"money": none, "wellbeing": none})
+        indicators = []
+        for item in filled.get("indicators", ()):
+            if isinstance(item, dict) and "scale" not in item:
+                item = {
+                    **item,
+                    "scale": 1,
+                    "scale_basis": "judgement",
+                    "scale_note": "index-only framework: no impact scale (never used)",
+                }
+            indicators.append(item)
+        if "indicators" in filled:
+            filled["indicators"] = indicators
+        return filled
 
     @field_validator("currency")
     @classmethod
@@ -687,10 +825,36 @@ class Framework(_Model):
         for indicator_id in spec.goalposts:
             if indicator_id not in used:
                 raise ValueError(f"index goalposts name {indicator_id!r}, which no domain measures")
-        if spec.normalise == "goalposts":
-            lacking = sorted(i for i in used if i not in spec.goalposts)
-            if lacking:
-                raise ValueError(f"goalpost normalisation needs goalposts for {lacking}")
+        methods = {i: spec.normalise_indicators.get(i, spec.normalise) for i in used}
+        for indicator_id in spec.normalise_indicators:
+            if indicator_id not in used:
+                raise ValueError(
+                    f"index normalise_indicators names {indicator_id!r}, which no domain "
+                    "measures" + did_you_mean(indicator_id, used)
+                )
+        lacking = sorted(
+            i for i, m in methods.items() if m == "goalposts" and i not in spec.goalposts
+        )
+        if lacking:
+            raise ValueError(f"goalpost normalisation needs goalposts for {lacking}")
+        domains = {d.id for d in self.domains if d.indicators}
+        nodes = {n.id for n in spec.nodes}
+        for node in spec.nodes:
+            for member in node.members:
+                if member.id not in domains | nodes:
+                    raise ValueError(
+                        f"index node {node.id!r} has member {member.id!r}, which is no domain "
+                        "or node" + did_you_mean(member.id, domains | nodes)
+                    )
+        for key, what in ((spec.rules, "rules"), (spec.not_applicable, "not_applicable")):
+            known = domains | nodes | ({"index"} if what == "rules" else used)
+            for name in key:
+                if name not in known:
+                    raise ValueError(
+                        f"index {what} names {name!r}, which is no "
+                        + ("domain or node" if what == "rules" else "indicator, domain or node")
+                        + did_you_mean(name, known)
+                    )
         return self
 
     # -- lookups ------------------------------------------------------------------------

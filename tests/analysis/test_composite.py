@@ -1,0 +1,343 @@
+"""Index data that cannot be misread: duplicates, breakdowns, log goalposts, ties, row order."""
+
+from __future__ import annotations
+
+import math
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import wellbeing_budget as wb
+from wellbeing_budget.analysis.composite import index_uncertainty
+from wellbeing_budget.engine.indices import normalise
+from wellbeing_budget.model.framework import LevelRule, Treatment
+
+from ..conftest import hdi_sample, hdi_series
+
+HDI = wb.load_framework("undp-hdi")
+
+
+def _index_of(result: pd.DataFrame) -> pd.Series:
+    return result[result.level == "index"].set_index("jurisdiction")["score"]
+
+
+def test_a_duplicated_observation_is_refused_listing_both_rows() -> None:
+    data = hdi_sample()
+    nz = data[(data.jurisdiction == "United Kingdom") & (data.indicator == "life_expectancy_years")]
+    doubled = pd.concat([data, nz.assign(value=50.0)], ignore_index=True)
+    with pytest.raises(wb.ValidationError) as info:
+        HDI.index(doubled)
+    message = str(info.value)
+    assert "2 observations of (United Kingdom, undp.life-expectancy, 2022)" in message
+    assert f"rows {nz.index[0]}, {len(data)}" in message
+    with pytest.raises(wb.ValidationError, match="observations of"):
+        HDI.status(doubled)
+
+
+def test_duplicates_in_a_file_are_located_by_line(tmp_path: Path) -> None:
+    path = tmp_path / "data.csv"
+    path.write_text(
+        "jurisdiction,indicator,year,value\n"
+        "NZ,undp.life-expectancy,2020,82\n"
+        "NZ,undp.life-expectancy,2021,82.1\n"
+        "NZ,undp.life-expectancy,2020,81\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(wb.ValidationError) as info:
+        HDI.status(path)
+    problem = info.value.problems[0]
+    assert problem.line == 2 and "rows 0, 2" in problem.message
+
+
+def test_breakdown_rows_without_a_total_need_a_group() -> None:
+    data = hdi_sample()
+    women = data.assign(group="women")
+    men = data.assign(group="men", value=data.value * 0.98)
+    both = pd.concat([women, men], ignore_index=True)
+    with pytest.raises(wb.WellbeingBudgetError, match=r"no 'all' total.*pass group="):
+        HDI.index(both)
+    only_women = _index_of(HDI.index(both, group="women"))
+    assert np.allclose(only_women, _index_of(HDI.index(hdi_sample())).loc[only_women.index])
+    with pytest.raises(wb.WellbeingBudgetError, match="did you mean 'women'"):
+        HDI.index(both, group="wemen")
+    # a total present: the total is indexed, the breakdown kept out
+    total = pd.concat([hdi_sample().assign(group="all"), men], ignore_index=True)
+    assert np.allclose(_index_of(HDI.index(total)), _index_of(HDI.index(hdi_sample())))
+
+
+def test_a_value_outside_a_log_goalpost_is_refused_not_skipped() -> None:
+    data = hdi_sample()
+    gni = (data.jurisdiction == "United Kingdom") & (data.indicator == "gni_per_capita_ppp2017_usd")
+    data.loc[gni, "value"] = 0.0
+    with pytest.raises(wb.ValidationError, match=r"undp.gni-per-capita of United Kingdom in 2022"):
+        HDI.index(data)
+
+
+def test_tied_values_share_their_average_rank() -> None:
+    values = np.array([[[3.0]], [[1.0]], [[3.0]], [[2.0]]])
+    scaled = normalise(values, "rank", np.array([True]))[:, 0, 0]
+    assert scaled.tolist() == [
+        pytest.approx(5 / 6),
+        0.0,
+        pytest.approx(5 / 6),
+        pytest.approx(1 / 3),
+    ]
+
+
+def test_a_constant_indicator_gives_no_score_with_a_warning() -> None:
+    data = hdi_sample()
+    data.loc[data.indicator == "mean_schooling_years", "value"] = 10.0
+    with pytest.warns(UserWarning, match="undp.mean-schooling is the same for every"):
+        result = HDI.index(
+            data, normalise_with="minmax", missing="renormalise", aggregate_domains="arithmetic"
+        )
+    schooling = result[result.id == "undp.mean-schooling"]
+    assert schooling.score.isna().all()
+
+
+# -- properties --------------------------------------------------------------------------------
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.integers(0, 4), min_size=6, max_size=6 * 4),
+    st.sampled_from(["rank", "minmax", "zscore", "goalposts"]),
+    st.randoms(use_true_random=False),
+)
+def test_the_index_is_invariant_to_row_order(
+    levels: list[int], method: str, shuffle: object
+) -> None:
+    """Small integer levels make ties common: the ranks and scores must not depend on the
+    order in which tied rows arrive."""
+    series = hdi_series()
+    series = series[series.year == 2022].reset_index(drop=True)
+    ticks = (levels * 20)[: len(series)]
+    data = series.assign(value=1.0 + np.array(ticks, dtype=float))
+    order = list(range(len(data)))
+    shuffle.shuffle(order)  # type: ignore[attr-defined]
+    shuffled = data.iloc[order].reset_index(drop=True)
+    options = {
+        "normalise_with": method,
+        "missing": "renormalise",
+        "aggregate_domains": "arithmetic",
+    }
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # constant columns, tested above
+        a = HDI.index(data, **options).sort_values(["level", "id", "jurisdiction"])
+        b = HDI.index(shuffled, **options).sort_values(["level", "id", "jurisdiction"])
+    assert a.jurisdiction.tolist() == b.jurisdiction.tolist()
+    assert np.allclose(a.score, b.score, equal_nan=True, rtol=0, atol=0)
+    assert (
+        a["rank"].astype(float).fillna(-1).tolist() == b["rank"].astype(float).fillna(-1).tolist()
+    )
+
+
+# -- multi-level indices from YAML ----------------------------------------------------------------
+
+FOUR = wb.load_framework(Path(__file__).parents[1] / "fixtures" / "four-level-index.yaml")
+
+
+def _four_data() -> pd.DataFrame:
+    rows = {
+        "x1": {"A": 0, "B": 5, "C": 10},
+        "x2": {"A": 2, "B": 4, "C": 2},
+        "x3": {"A": 1, "B": 3, "C": 2},
+        "x4": {"A": 10, "B": 20, "C": 30},
+        "x5": {"A": 5, "C": 1},
+    }
+    return pd.DataFrame(
+        [
+            {"jurisdiction": j, "indicator": i, "year": 2020, "value": float(v)}
+            for i, values in rows.items()
+            for j, v in values.items()
+        ]
+    )
+
+
+def test_a_four_level_index_written_in_yaml_runs() -> None:
+    """indicators -> sub-pillars (domains) -> pillars (nodes) -> index: min-max to 0-100,
+    arithmetic means renormalised over present values, a power mean (p = 2), a geometric
+    mean with a declared offset of 1. Expected values worked by hand."""
+    result = FOUR.index(_four_data())
+    scores = result.set_index(["level", "id", "jurisdiction"])["score"]
+    sp3 = {"A": (0 + 2 * 100) / 3, "B": 50.0, "C": (100 + 2 * 0) / 3}
+    p1 = {"A": math.sqrt((0**2 + 100**2) / 2), "B": math.sqrt((75**2 + 0**2) / 2), "C": 50.0}
+    for j in "ABC":
+        assert scores["domain", "sp3", j] == pytest.approx(sp3[j])
+        assert scores["node", "p1", j] == pytest.approx(p1[j])
+        index = math.sqrt((p1[j] + 1) * (sp3[j] + 1)) - 1
+        assert scores["index", "Four-level index", j] == pytest.approx(index)
+    # a missing= keyword replaces only the missing rule: the declared means stay
+    again = FOUR.index(_four_data(), missing="renormalise")
+    assert np.allclose(again.score, result.score, equal_nan=True)
+    weights = result.attrs["effective_weights"]
+    assert weights["x1"] == pytest.approx(1 / 8) and weights["x5"] == pytest.approx(1 / 3)
+    assert sum(weights.values()) == pytest.approx(1.0)
+
+
+def test_a_missing_value_at_a_refusing_level_is_refused_located() -> None:
+    data = _four_data()
+    data = data[~((data.indicator == "x3") & (data.jurisdiction == "B"))]
+    with pytest.raises(wb.ValidationError, match="no value of 'sp2' for B in 2020"):
+        FOUR.index(data)
+
+
+def test_geometric_mean_over_zero_is_refused_unless_offset() -> None:
+    with pytest.raises(wb.ValidationError, match="needs values above zero"):
+        FOUR.index(_four_data(), aggregate_domains="geometric", missing="renormalise")
+
+
+def _spec(**changes: object) -> wb.Framework:
+    assert FOUR.index_spec is not None
+    return FOUR.model_copy(update={"index_spec": FOUR.index_spec.model_copy(update=changes)})
+
+
+def test_regional_mean_imputation_with_a_condition() -> None:
+    """x5 of B is filled with the mean of B's region (A only: 100 after normalising), and only
+    because B has another member of sp3 (x4)."""
+    rule = LevelRule(impute="group_mean", impute_min_present=1, missing="refuse")
+    framework = _spec(rules={"sp3": rule})
+    data = _four_data().assign(
+        region=lambda d: d.jurisdiction.map({"A": "r1", "B": "r1", "C": "r2"})
+    )
+    result = framework.index(data)
+    sp3 = result.set_index(["level", "id", "jurisdiction"])["score"]["domain", "sp3", "B"]
+    assert sp3 == pytest.approx((50 + 2 * 100) / 3)
+    assert any(e["action"] == "imputed" and e["jurisdiction"] == "B" for e in result.attrs["log"])
+    without = data[~((data.indicator == "x4") & (data.jurisdiction == "B"))]
+    with pytest.raises(wb.ValidationError, match="no value of 'x4' for B"):
+        framework.index(without)  # no member present: the condition forbids imputing
+
+
+def test_not_applicable_latest_value_rank_rounding_and_aggregates() -> None:
+    data = _four_data()
+    earlier = data[data.indicator == "x5"].assign(year=2018, value=[4.0, 2.0])
+    later = data[data.indicator != "x5"].assign(year=2021)
+    panel = pd.concat([data, earlier, later], ignore_index=True)
+    framework = _spec(
+        latest_within=3, not_applicable={"p2": ("C",)}, aggregates=("C",), rank_round=0,
+        levels=(LevelRule(missing="renormalise"),
+                LevelRule(aggregate="power", power=2, missing="renormalise"),
+                LevelRule(missing="renormalise")),
+    )  # fmt: skip
+    result = framework.index(panel)
+    log = pd.DataFrame(result.attrs["log"])
+    assert ((log.action == "latest value") & (log.year == 2021) & (log.id == "x5")).sum() == 2
+    index = result[(result.level == "index") & (result.year == 2021)].set_index("jurisdiction")
+    nodes = result[(result.level == "node") & (result.year == 2021)]
+    assert nodes[(nodes.id == "p2") & (nodes.jurisdiction == "C")].score.isna().all()
+    assert pd.isna(index.loc["C", "rank"])  # an aggregate is never ranked
+    assert sorted(index["rank"].dropna().astype(int)) == [1, 2]
+
+
+def test_screening_by_data_availability() -> None:
+    lenient = LevelRule(missing="renormalise")
+    framework = _spec(
+        levels=(lenient, lenient, lenient),
+        rules={"sp3": LevelRule(missing="renormalise", min_present=2)},
+    )
+    result = framework.index(_four_data())
+    sp3 = result[(result.id == "sp3")].set_index("jurisdiction").score
+    assert "B" not in sp3.index or pd.isna(sp3.get("B"))
+    assert any(e["action"] == "dropped" and e["id"] == "sp3" for e in result.attrs["log"])
+
+
+def test_index_uncertainty_gives_rank_intervals_reproducibly() -> None:
+    data = hdi_sample()
+    options = {"draws": 30, "seed": 7, "normalisations": ["minmax", "rank"],
+               "aggregations": ["arithmetic"], "missing": "renormalise",
+               "aggregate_domains": "arithmetic"}  # fmt: skip
+    a = index_uncertainty(HDI, data, **options)  # type: ignore[arg-type]
+    b = index_uncertainty(HDI, data, **options)  # type: ignore[arg-type]
+    pd.testing.assert_frame_equal(a, b)
+    assert (a.rank_high >= a.rank_low).all() and (a.rank_high - a.rank_low).max() > 0
+    assert set(a.attrs["sensitivity"]) >= {"weights"}
+    none = index_uncertainty(HDI, data, draws=5, weight_noise=0.0)
+    assert (none.rank_low == none["rank"]).all() and (none.rank_high == none["rank"]).all()
+
+
+def test_minmax_and_zscore_to_a_chosen_scale_as_coinr() -> None:
+    """tests/testthat/test-normalise.R (bluefoxr/COINr), "Normalise": x = 1:10 normalised
+    with n_minmax, l_u = c(2, 7) has min 2 and max 7; with n_zscore, m_sd = c(5, 2) mean 5
+    and (sample) sd 2."""
+    data = pd.DataFrame(
+        {"jurisdiction": [f"u{k:02d}" for k in range(10)], "indicator": "x1", "year": 2020,
+         "value": np.arange(1.0, 11.0)}
+    )  # fmt: skip
+    options = {"missing": "renormalise", "aggregate_domains": "arithmetic"}
+    minmax = _spec(minmax_range=(2.0, 7.0), scale=1.0).index(data, **options)  # type: ignore[arg-type]
+    x1 = minmax[minmax.id == "x1"].score
+    assert x1.min() == pytest.approx(2.0) and x1.max() == pytest.approx(7.0)
+    z = _spec(normalise="zscore", zscore_scale=(5.0, 2.0), scale=1.0).index(data, **options)  # type: ignore[arg-type]
+    x1 = z[z.id == "x1"].score
+    assert x1.mean() == pytest.approx(5.0) and x1.std(ddof=1) == pytest.approx(2.0)
+
+
+def test_interpolation_and_a_window_per_indicator() -> None:
+    data = _four_data()
+    years = pd.concat(
+        [data.assign(year=2018), data.assign(year=2022, value=data.value + 4)], ignore_index=True
+    )
+    inner = _spec(interpolate=True).index(years, missing="renormalise")
+    x1 = inner[(inner.id == "x1") & (inner.jurisdiction == "A")].set_index("year").value
+    assert list(x1.index) == [2018, 2022]  # no year in between to fill: nothing invented
+    sparse = pd.concat([years, data.assign(year=2020)[lambda d: d.indicator != "x2"]])
+    filled = _spec(interpolate=True).index(sparse, missing="renormalise")
+    x2 = filled[(filled.id == "x2") & (filled.jurisdiction == "B")].set_index("year").value
+    assert x2[2020] == pytest.approx((4 + 8) / 2)
+    assert any(e["action"] == "interpolated" for e in filled.attrs["log"])
+    window = _spec(latest_within={"x2": 2}).index(sparse[sparse.year < 2022], missing="renormalise")
+    x2 = window[(window.id == "x2") & (window.year == 2020)]
+    assert len(x2) == 3 and (x2.value.to_numpy() == [2.0, 4.0, 2.0]).all()
+
+
+def test_problems_in_an_indicator_file_name_the_line(tmp_path: Path) -> None:
+    path = tmp_path / "data.csv"
+    path.write_text(
+        "jurisdiction,indicator,year,value\n"
+        "NZ,undp.life-expectancy,2020,82\n"
+        "NZ,undp.life-expectancie,2021,eighty\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(wb.ValidationError) as info:
+        HDI.status(path)
+    lines = {p.line for p in info.value.problems}
+    assert lines == {3}
+    assert any("did you mean 'undp.life-expectancy'" in str(p) for p in info.value.problems)
+
+
+def test_outliers_are_winsorised_in_the_index_and_logged() -> None:
+    """COINr's default treatment, declared in YAML terms (treat: {winmax: 5})."""
+    values = [*range(1, 11), 100]
+    data = pd.DataFrame(
+        {"jurisdiction": [f"u{k:02d}" for k in range(11)], "indicator": "x1", "year": 2020,
+         "value": np.array(values, dtype=float)}
+    )  # fmt: skip
+    framework = _spec(treat=Treatment(winmax=5), scale=1.0)
+    result = framework.index(data, missing="renormalise", aggregate_domains="arithmetic")
+    x1 = result[result.id == "x1"].set_index("jurisdiction")
+    assert x1.loc["u10", "value"] == 100  # the raw value is kept for explanation
+    assert x1.loc["u10", "score"] == 1.0 and x1.loc["u09", "score"] == 1.0
+    assert x1.loc["u08", "score"] == pytest.approx(8 / 9)
+    treated = [e for e in result.attrs["log"] if e["action"] == "treated"]
+    assert len(treated) == 1 and "100 -> 10" in treated[0]["detail"]
+    logged = _spec(treat=Treatment(winmax=0, fallback="log"), scale=1.0).index(
+        data, missing="renormalise", aggregate_domains="arithmetic"
+    )
+    assert any("log transform" in e["detail"] for e in logged.attrs["log"])
+
+
+def test_distance_to_reference_and_fraction_of_max_as_coinr() -> None:
+    """R/normalise.R and tests/testthat/test-normalise.R, "n_funcs" (bluefoxr/COINr):
+    n_dist2ref(x, iref) = 1 - (x_ref - x) / (x_ref - min(x)); n_fracmax(x) = x / max(x)."""
+    x = np.array([2.0, 4.0, 1.0, 5.0])
+    column = x[:, None, None]
+    ref = normalise(column, "distance_to_reference", np.array([True]), reference=0)[:, 0, 0]
+    assert ref.tolist() == pytest.approx((1 - (x[0] - x) / (x[0] - x.min())).tolist())
+    frac = normalise(column, "fraction_of_max", np.array([True]))[:, 0, 0]
+    assert frac.tolist() == pytest.approx((x / x.max()).tolist())
