@@ -87,15 +87,11 @@ def _split(text: pd.Series) -> tuple[np.ndarray, pd.Series]:
     return parts[0].astype(float).to_numpy(), parts[1].fillna("")
 
 
-def vectorised(
-    framework: wb.Framework, impacts: pd.DataFrame
-) -> tuple[np.ndarray, ...]:
+def vectorised(framework: wb.Framework, impacts: pd.DataFrame) -> tuple[np.ndarray, ...]:
     """The kernel's inputs parsed from the impacts table with pandas string operations and one
     conversion per distinct (indicator, unit): what reading the table need cost."""
     by_id = {i.id: i for i in framework.indicators}
-    weights = {
-        ref.id: ref.weight * d.weight for d in framework.domains for ref in d.indicators
-    }
+    weights = {ref.id: ref.weight * d.weight for d in framework.domains for ref in d.indicators}
     number, unit = _split(impacts["change"])
     pairs = pd.DataFrame({"indicator": impacts["indicator"], "unit": unit})
     distinct = pairs.drop_duplicates()
@@ -147,7 +143,9 @@ def main() -> None:
     )
     bids = wb.load_proposals(impacts, costs)
     compiled = compile_budget(framework, bids)
-    factors = discount_factors(rate_schedule(framework.discounting.wellbeing, compiled.assessment_years))
+    factors = discount_factors(
+        rate_schedule(framework.discounting.wellbeing, compiled.assessment_years)
+    )
     c = compiled
     inputs = (c.impact_start, c.impact_ramp, c.impact_duration, c.impact_persistence)
 

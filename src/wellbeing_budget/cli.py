@@ -83,6 +83,7 @@ def _import_library() -> None:
         load_yaml=load_yaml,
     )
 
+
 __all__ = ["main"]
 
 

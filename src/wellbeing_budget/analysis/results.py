@@ -777,23 +777,38 @@ class Scorecard:
     def to_json(self, path: str | os.PathLike[str] | None = None) -> str:
         """The scorecard as JSON (schema ``wellbeing-budget/scorecard/1``, see docs)."""
         summary = self.summary()
+
+        # Column by column, then zipped: iterating rows of a DataFrame costs far more than
+        # the scoring itself.
+        def numbers(column: str) -> list[float | None]:
+            values = summary[column].to_numpy(dtype=np.float64).tolist()
+            return [None if math.isnan(v) else round(v, 10) for v in values]
+
+        totals = {
+            generation: {name: numbers(f"{generation}_{name}") for name in (*PILLAR_NAMES, "total")}
+            for generation in GENERATIONS
+        }
+        combined = numbers("combined_total") if "combined_total" in summary.columns else None
+        money = {
+            key: numbers(key)
+            for key in ("cost_npv", "fiscal_npv", "net_cost_npv", "ce_current", "ce_future")
+        }
+        breadth = {
+            name: summary[f"n_{name}"].to_numpy(dtype=np.int64).tolist()
+            for name in ("agencies", "pillars", "domains")
+        }
         proposals = []
-        for proposal_id, row in summary.iterrows():
-            entry: dict[str, Any] = {"id": proposal_id, "title": row["title"]}
-            entry["lead_agency"] = row["lead_agency"]
+        titles, leads = summary["title"].tolist(), summary["lead_agency"].tolist()
+        for n, proposal_id in enumerate(summary.index.tolist()):
+            entry: dict[str, Any] = {"id": proposal_id, "title": titles[n]}
+            entry["lead_agency"] = leads[n]
             for generation in GENERATIONS:
-                entry[generation] = {
-                    name: _number(row[f"{generation}_{name}"]) for name in (*PILLAR_NAMES, "total")
-                }
-            if "combined_total" in row:
-                entry["combined_total"] = _number(row["combined_total"])
-            for key in ("cost_npv", "fiscal_npv", "net_cost_npv", "ce_current", "ce_future"):
-                entry[key] = _number(row[key])
-            entry["breadth"] = {
-                "agencies": int(row["n_agencies"]),
-                "pillars": int(row["n_pillars"]),
-                "domains": int(row["n_domains"]),
-            }
+                entry[generation] = {name: v[n] for name, v in totals[generation].items()}
+            if combined is not None:
+                entry["combined_total"] = combined[n]
+            for key, values in money.items():
+                entry[key] = values[n]
+            entry["breadth"] = {name: values[n] for name, values in breadth.items()}
             proposals.append(entry)
         document = {
             "schema": "wellbeing-budget/scorecard/1",
