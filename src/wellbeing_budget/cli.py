@@ -14,27 +14,74 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, TextIO
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any, TextIO
 
 from ._version import __version__
-from .analysis.results import Scorecard, score
-from .engine.compile import compile_budget
 from .errors import Problem, ValidationError, WellbeingBudgetError
-from .io.crosswalks import load_crosswalk
-from .io.files import csv_text, display_name, write_text_atomic
-from .io.loading import (
-    builtin_catalogue,
-    list_frameworks,
-    load_catalogue,
-    load_deflator,
-    load_discount_schedule,
-    load_framework,
-    load_proposals,
-    load_value_set,
-)
-from .io.yamlio import load_yaml
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from .analysis.results import Scorecard, score
+    from .engine.compile import compile_budget
+    from .io.crosswalks import load_crosswalk
+    from .io.files import csv_text, display_name, write_text_atomic
+    from .io.loading import (
+        builtin_catalogue,
+        list_frameworks,
+        load_catalogue,
+        load_deflator,
+        load_discount_schedule,
+        load_framework,
+        load_proposals,
+        load_value_set,
+    )
+    from .io.yamlio import load_yaml
+
+
+def _import_library() -> None:
+    """Bring in the library's working parts, after the arguments are parsed: ``--help`` and
+    a mistyped option then answer without importing pandas, pint or the models."""
+    import numpy as np
+    import pandas as pd
+
+    from .analysis.results import Scorecard, score
+    from .engine.compile import compile_budget
+    from .io.crosswalks import load_crosswalk
+    from .io.files import csv_text, display_name, write_text_atomic
+    from .io.loading import (
+        builtin_catalogue,
+        list_frameworks,
+        load_catalogue,
+        load_deflator,
+        load_discount_schedule,
+        load_framework,
+        load_proposals,
+        load_value_set,
+    )
+    from .io.yamlio import load_yaml
+
+    globals().update(
+        np=np,
+        pd=pd,
+        Scorecard=Scorecard,
+        score=score,
+        compile_budget=compile_budget,
+        load_crosswalk=load_crosswalk,
+        csv_text=csv_text,
+        display_name=display_name,
+        write_text_atomic=write_text_atomic,
+        builtin_catalogue=builtin_catalogue,
+        list_frameworks=list_frameworks,
+        load_catalogue=load_catalogue,
+        load_deflator=load_deflator,
+        load_discount_schedule=load_discount_schedule,
+        load_framework=load_framework,
+        load_proposals=load_proposals,
+        load_value_set=load_value_set,
+        load_yaml=load_yaml,
+    )
+
 
 __all__ = ["main"]
 
@@ -534,7 +581,7 @@ def _cmd_compare(args: argparse.Namespace, out: TextIO) -> int:
             out.write(f"  {a} vs {b}: {rho[b][a]:.3f}\n")
     out.write("\nPillar balance (share of the effect-years each framework counts):\n")
     for f, row in _cells(result.pillar_balance().T).items():
-        parts = ", ".join(f"{p} {v:.0%}" for p, v in row.items() if not pd.isna(v))
+        parts = ", ".join(f"{p} {v:.0%}" for p, v in row.items() if v == v)  # nan: nothing counted
         out.write(f"  {f}: {parts or 'nothing counted'}\n")
     moved = sorted((p for p in order if spread[p] >= args.min_spread), key=lambda p: -spread[p])
     if moved:
@@ -726,6 +773,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     """Run the command line; returns the exit status."""
     stream = out or sys.stdout
     args = _parser().parse_args(argv)
+    _import_library()
     try:
         status: int = args.func(args, stream)
     except ValidationError as exc:

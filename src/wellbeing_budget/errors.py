@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 __all__ = [
     "FrameworkNotFoundError",
@@ -48,7 +49,14 @@ def did_you_mean(word: str, candidates: Iterable[str]) -> str:
     >>> did_you_mean("helth", ["health", "housing"])
     "; did you mean 'health'?"
     """
-    matches = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
+    return _suggestion(word, tuple(candidates))
+
+
+@lru_cache(maxsize=4096)
+def _suggestion(word: str, candidates: tuple[str, ...]) -> str:
+    # A file with a fault on every row repeats the same few wrong names against the same
+    # candidates; comparing one with thousands of ids costs milliseconds each time.
+    matches = difflib.get_close_matches(word, candidates, n=1, cutoff=0.6)
     return f"; did you mean {matches[0]!r}?" if matches else ""
 
 

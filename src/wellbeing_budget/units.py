@@ -37,13 +37,18 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pint
 from pydantic import GetCoreSchemaHandler
 from pydantic_core import core_schema
 
 from .errors import UnitError, did_you_mean
+
+if TYPE_CHECKING:
+    import pint
+
+    ureg: pint.UnitRegistry[Any]
+    """The library's only unit registry, built on first use (see :func:`__getattr__`)."""
 
 __all__ = [
     "CURRENCIES",
@@ -82,7 +87,12 @@ _EXTRA_DEFINITIONS = [
 _DROPPED_DEFAULTS = ("point =", "pica =")
 
 
-def _build_registry() -> pint.UnitRegistry[Any]:
+@lru_cache(maxsize=1)
+def _registry() -> pint.UnitRegistry[Any]:
+    """The registry, built on first use: importing pint and reading its definitions is most of
+    the library's import time, and listing frameworks or ``--help`` needs no unit."""
+    import pint
+
     base = resources.files("pint")
     lines: list[str] = []
     for line in (base / "default_en.txt").read_text(encoding="utf-8").splitlines():
@@ -101,8 +111,13 @@ def _build_registry() -> pint.UnitRegistry[Any]:
     return registry
 
 
-ureg: pint.UnitRegistry[Any] = _build_registry()
-"""The library's only unit registry. Use it for any unit you combine with ours."""
+def __getattr__(name: str) -> Any:
+    # ``ureg``, the library's only unit registry (use it for any unit you combine with ours),
+    # is built when first asked for.
+    if name == "ureg":
+        return _registry()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 _NUMBER = r"[-+]?(?:\d+(?:[_\d]*)(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?"
 _QUANTITY_RE = re.compile(rf"^\s*({_NUMBER})\s*(.*?)\s*$")
@@ -140,6 +155,9 @@ def parse_unit(text: str) -> Any:
     >>> str(parse_unit("years"))
     'year'
     """
+    import pint
+
+    ureg = _registry()
     cleaned = text.strip()
     if not cleaned or cleaned in {"1", "dimensionless"}:
         return ureg.dimensionless
@@ -160,7 +178,7 @@ def parse_unit(text: str) -> Any:
 
 @lru_cache(maxsize=1)
 def _unit_names() -> tuple[str, ...]:
-    return tuple(ureg._units.keys())
+    return tuple(_registry()._units.keys())
 
 
 def dimensionality(unit: str) -> str:
@@ -194,6 +212,8 @@ def conversion_factor(from_unit: str, to_unit: str) -> float:
     >>> conversion_factor("month", "year")
     0.08333333333333333
     """
+    import pint
+
     source, target = parse_unit(from_unit), parse_unit(to_unit)
     try:
         factor = (1.0 * source).to(target).magnitude

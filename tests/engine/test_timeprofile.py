@@ -7,7 +7,12 @@ import pytest
 
 import wellbeing_budget as wb
 from wellbeing_budget.engine.compile import rate_schedule
-from wellbeing_budget.engine.timeprofile import discount_factors, generation_sums, profile_matrix
+from wellbeing_budget.engine.timeprofile import (
+    discount_factors,
+    discounted_sums,
+    generation_sums,
+    profile_matrix,
+)
 from wellbeing_budget.model.framework import DiscountSpec
 
 
@@ -107,7 +112,39 @@ def test_chunks_give_the_same_sums_as_one_block(monkeypatch: pytest.MonkeyPatch)
         25,
     )
     whole = generation_sums(*args)
-    monkeypatch.setattr("wellbeing_budget.engine.timeprofile.CHUNK", 7)
+    monkeypatch.setattr("wellbeing_budget.engine.timeprofile.CELLS", 7 * 32)
     chunked = generation_sums(*args)
     assert np.array_equal(whole[0], chunked[0])
     assert np.array_equal(whole[1], chunked[1])
+
+
+@pytest.mark.parametrize("years", [1, 31, 100, 1000])
+def test_sums_equal_the_whole_profile_matrix(years: int) -> None:
+    """Blocks of years, chunks of cells and the stop at underflow change no figure beyond
+    rounding: the sums equal the row sums of the full matrix over the whole horizon."""
+    rng = np.random.default_rng(7)
+    n = 300
+    start = rng.integers(0, min(years, 40), n)
+    ramp = rng.uniform(0, 3, n)
+    duration = ramp + rng.uniform(0.5, 60, n)
+    persistence = np.concatenate([rng.uniform(0, 1e-3, 100), rng.uniform(0, 0.999, 200)])
+    factors = factors_of(DiscountSpec(kind="constant", rate=0.02), years)
+    split = min(25, years)
+    now, later = generation_sums(start, ramp, duration, persistence, factors, split)
+    levels = profile_matrix(start, ramp, duration, persistence, years) * factors
+    np.testing.assert_allclose(now, levels[:, :split].sum(axis=1), rtol=1e-12, atol=1e-300)
+    np.testing.assert_allclose(later, levels[:, split:].sum(axis=1), rtol=1e-12, atol=1e-300)
+
+
+def test_several_schedules_share_one_profile() -> None:
+    rng = np.random.default_rng(3)
+    n = 40
+    args = (rng.integers(0, 20, n), rng.uniform(0, 2, n), rng.uniform(2, 30, n))
+    persistence = rng.uniform(0, 0.9, n)
+    wellbeing = factors_of(DiscountSpec(kind="constant", rate=0.015), 100)
+    money = factors_of(DiscountSpec(kind="constant", rate=0.05), 100)
+    both = discounted_sums(*args, persistence, [wellbeing, money], 25)
+    for (now, later), factors in zip(both, [wellbeing, money], strict=True):
+        alone = generation_sums(*args, persistence, factors, 25)
+        assert np.array_equal(now, alone[0])
+        assert np.array_equal(later, alone[1])

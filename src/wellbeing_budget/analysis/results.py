@@ -24,7 +24,7 @@ import pandas as pd
 
 from ..engine.compile import PILLARS, CompiledBudget, compile_budget, rate_schedule
 from ..engine.scoring import EVIDENCE_LEVELS, EngineResult, run_engine
-from ..engine.timeprofile import profile_matrix
+from ..engine.timeprofile import discounted_sums
 from ..errors import UnknownIdError, WellbeingBudgetError, did_you_mean
 from ..io.files import csv_text, write_text_atomic
 from ..io.loading import list_discount_schedules, load_discount_schedule
@@ -153,6 +153,10 @@ class Scorecard:
         self.result = result
         self.future_weight = future_weight
         self.evidence_weights = dict(evidence_weights) if evidence_weights else None
+        # The summary and each proposal's position, computed once: explaining every proposal
+        # would otherwise recompute the summary each time.
+        self._summary: pd.DataFrame | None = None
+        self._positions: dict[str, int] | None = None
 
     # -- basic facts -------------------------------------------------------------------------
 
@@ -249,6 +253,19 @@ class Scorecard:
         cost NPV; it is left empty when the net cost is zero or negative (the proposal pays for
         itself). Breadth counts agencies, and pillars and domains with a non-zero effect.
         """
+        if self._summary is None:
+            self._summary = self._compute_summary()
+        frame = self._summary.copy()
+        frame.attrs.update(self._summary.attrs)
+        if sort_by is not None:
+            if sort_by not in frame.columns:
+                raise WellbeingBudgetError(
+                    f"cannot sort by {sort_by!r}{did_you_mean(sort_by, list(frame.columns))}"
+                )
+            frame = frame.sort_values(sort_by, ascending=False, kind="stable")
+        return frame
+
+    def _compute_summary(self) -> pd.DataFrame:
         c = self.compiled
         n = len(self.proposals)
         k = len(PILLARS)
@@ -307,12 +324,6 @@ class Scorecard:
         frame.attrs.update(
             currency=self.currency, base_year=self.base_year, framework=self.framework.id
         )
-        if sort_by is not None:
-            if sort_by not in frame.columns:
-                raise WellbeingBudgetError(
-                    f"cannot sort by {sort_by!r}{did_you_mean(sort_by, list(frame.columns))}"
-                )
-            frame = frame.sort_values(sort_by, ascending=False, kind="stable")
         return frame
 
     def domain_effects(self) -> pd.DataFrame:
@@ -400,100 +411,28 @@ class Scorecard:
         """Every step from the values written for a proposal to its figures: the change
         converted to the indicator's unit, the standard effect, the profile sums before and
         after discounting, the weights, and the present value of each money line."""
-        ids = [p.id for p in self.proposals]
-        if proposal_id not in ids:
+        if self._positions is None:
+            positions: dict[str, int] = {}
+            for n, bid in enumerate(self.proposals):
+                positions.setdefault(bid.id, n)
+            self._positions = positions
+        p = self._positions.get(proposal_id, -1)
+        if p < 0:
+            ids = list(self._positions)
             raise UnknownIdError(f"no proposal {proposal_id!r}{did_you_mean(proposal_id, ids)}")
-        p = ids.index(proposal_id)
         proposal = self.proposals[p]
-        c, r = self.compiled, self.result
-        rows = np.flatnonzero(c.impact_proposal == p)
+        c = self.compiled
         horizon, split = c.assessment_years, c.current_years
-        levels = profile_matrix(
-            c.impact_start[rows],
-            c.impact_ramp[rows],
-            c.impact_duration[rows],
-            c.impact_persistence[rows],
-            horizon,
-        )
         framework = self.framework
-        by_id = {i.id: i for i in framework.indicators}
-        records = []
-        for n, row in enumerate(rows):
-            impact = proposal.impacts[int(c.impact_index[row])]
-            indicator = by_id[c.indicator_ids[c.impact_indicator[row]]]
-            written = impact.change if impact.change is not None else impact.relative_change
-            described = framework.group_population(indicator.describes)
-            value = framework.value_of(indicator)
-            records.append(
-                {
-                    "impact": int(c.impact_index[row]),
-                    "indicator": indicator.id,
-                    "group": c.groups[c.impact_group[row]],
-                    "evidence": impact.evidence,
-                    "written": ("" if impact.change is not None else "relative ") + str(written),
-                    "change": c.impact_change[row],
-                    "unit": indicator.unit,
-                    "people": impact.people_count,
-                    "describes": indicator.describes,
-                    "population": c.impact_population[row],
-                    "population_source": described[1].title if described else None,
-                    "reach": c.impact_reach[row],
-                    "direction": indicator.direction.kind,
-                    "scale": c.impact_scale[row],
-                    "scale_basis": indicator.scale_basis,
-                    "standard_effect": c.impact_effect[row],
-                    "years_current": levels[n, :split].sum(),
-                    "years_future": levels[n, split:].sum(),
-                    "discounted_current": levels[n, :split] @ r.discount[:split],
-                    "discounted_future": levels[n, split:] @ r.discount[split:],
-                    "effect_years_current": r.current[row],
-                    "effect_years_future": r.future[row],
-                    "weight": r.weight[row],
-                    "weighted_current": r.current[row] * r.weight[row],
-                    "weighted_future": r.future[row] * r.weight[row],
-                    "value": (value.id or "inline") if value else None,
-                    "value_per_unit": value.central_amount if value else None,
-                    "value_price_year": value.price_year if value else None,
-                    "value_source": value.source.title if value else None,
-                    "money_per_year": c.impact_money[row] if value else None,
-                    "benefit_pv": c.impact_money[row] * r.money_years[row] if value else None,
-                }
-            )
-        impacts = pd.DataFrame(records)
-        money_rows = []
-        for kind, lines in (("cost", proposal.costs), ("fiscal", proposal.fiscal_effects)):
-            for line in lines:
-                offset = line.year - self.base_year
-                amount = line.amount.to(self.currency)
-                factor = float(r.money_discount[offset])
-                money_rows.append(
-                    {
-                        "kind": getattr(line, "kind", kind),
-                        "year": line.year,
-                        "written": str(line.amount),
-                        "amount": amount,
-                        "discount_factor": factor,
-                        "present_value": amount * factor,
-                    }
-                )
-        summary = self.summary()
-        totals = {
-            key: float(summary[key].iloc[p])
-            for key in (
-                "current_total",
-                "future_total",
-                "cost_npv",
-                "fiscal_npv",
-                "net_cost_npv",
-                "benefit_npv",
-                "benefit_npv_low",
-                "benefit_npv_high",
-                "npsv",
-                "bcr",
-                "monetised_share",
-                "judgement_share",
-            )
-        }
+        # Impacts are compiled proposal by proposal, so a proposal's rows are one slice of
+        # the steps table, built once for every impact.
+        lo, hi = np.searchsorted(c.impact_proposal, [p, p + 1])
+        steps = self._steps()
+        impacts = steps.iloc[int(lo) : int(hi)]
+        impacts.index = pd.RangeIndex(len(impacts))
+        money_rows = self._money_steps(p)
+        figures = self._totals()
+        totals = {key: float(figures[key][p]) for key in _EXPLAINED_TOTALS}
         w, m = c.wellbeing_discount, c.money_discount
         notes = (
             f"base year {self.base_year}; current generation: years 0-{split - 1}, future: "
@@ -505,7 +444,183 @@ class Scorecard:
             f"money in {self.currency} at {framework.price_year} prices",
             *self._money_notes(),
         )
-        return Explanation(proposal, impacts, pd.DataFrame(money_rows), totals, notes)
+        return Explanation(proposal, impacts, money_rows, totals, notes)
+
+    def _totals(self) -> dict[str, np.ndarray[Any, Any]]:
+        """The summary's columns that :meth:`explain` shows, as arrays (kept)."""
+        cached: dict[str, np.ndarray[Any, Any]] | None = getattr(self, "_totals_arrays", None)
+        if cached is None:
+            if self._summary is None:
+                self._summary = self._compute_summary()
+            cached = {
+                key: self._summary[key].to_numpy(dtype=np.float64) for key in _EXPLAINED_TOTALS
+            }
+            self._totals_arrays = cached
+        return cached
+
+    def _steps(self) -> pd.DataFrame:
+        """One row per impact with every step :meth:`explain` shows (built once)."""
+        cached: pd.DataFrame | None = getattr(self, "_steps_table", None)
+        if cached is not None:
+            return cached
+        c, r = self.compiled, self.result
+        framework = self.framework
+        by_id = {i.id: i for i in framework.indicators}
+        ones = np.ones(c.assessment_years, dtype=np.float64)
+        (years_now, years_later), (disc_now, disc_later) = discounted_sums(
+            c.impact_start,
+            c.impact_ramp,
+            c.impact_duration,
+            c.impact_persistence,
+            [ones, r.discount],
+            c.current_years,
+        )
+        facts = {}
+        for ident in c.indicator_ids:
+            indicator = by_id[ident]
+            described = framework.group_population(indicator.describes)
+            value = framework.value_of(indicator)
+            facts[ident] = (
+                indicator,
+                described[1].title if described else None,
+                ((value.id or "inline"), value.central_amount, value.price_year)
+                if value
+                else (None, None, None),
+                value.source.title if value else None,
+            )
+        columns: dict[str, list[Any]] = {
+            name: []
+            for name in (
+                "impact",
+                "indicator",
+                "group",
+                "evidence",
+                "written",
+                "unit",
+                "people",
+                "describes",
+                "population_source",
+                "direction",
+                "scale_basis",
+                "value",
+                "value_per_unit",
+                "value_price_year",
+                "value_source",
+            )
+        }
+        proposals = self.proposals
+        for row in range(c.n_impacts):
+            impact = proposals[int(c.impact_proposal[row])].impacts[int(c.impact_index[row])]
+            indicator, population_source, (value_label, per_unit, price_year), value_source = facts[
+                c.indicator_ids[c.impact_indicator[row]]
+            ]
+            written = impact.change if impact.change is not None else impact.relative_change
+            columns["impact"].append(int(c.impact_index[row]))
+            columns["indicator"].append(indicator.id)
+            columns["group"].append(c.groups[c.impact_group[row]])
+            columns["evidence"].append(impact.evidence)
+            columns["written"].append(
+                ("" if impact.change is not None else "relative ") + str(written)
+            )
+            columns["unit"].append(indicator.unit)
+            columns["people"].append(impact.people_count)
+            columns["describes"].append(indicator.describes)
+            columns["population_source"].append(population_source)
+            columns["direction"].append(indicator.direction.kind)
+            columns["scale_basis"].append(indicator.scale_basis)
+            columns["value"].append(value_label)
+            columns["value_per_unit"].append(per_unit)
+            columns["value_price_year"].append(price_year)
+            columns["value_source"].append(value_source)
+        priced = c.impact_value >= 0
+        numbers = {
+            "change": c.impact_change,
+            "population": c.impact_population,
+            "reach": c.impact_reach,
+            "scale": c.impact_scale,
+            "standard_effect": c.impact_effect,
+            "years_current": years_now,
+            "years_future": years_later,
+            "discounted_current": disc_now,
+            "discounted_future": disc_later,
+            "effect_years_current": r.current,
+            "effect_years_future": r.future,
+            "weight": r.weight,
+            "weighted_current": r.current * r.weight,
+            "weighted_future": r.future * r.weight,
+            "money_per_year": np.where(priced, c.impact_money, np.nan),
+            "benefit_pv": np.where(priced, c.impact_money * r.money_years, np.nan),
+        }
+        order = [
+            "impact",
+            "indicator",
+            "group",
+            "evidence",
+            "written",
+            "change",
+            "unit",
+            "people",
+            "describes",
+            "population",
+            "population_source",
+            "reach",
+            "direction",
+            "scale",
+            "scale_basis",
+            "standard_effect",
+            "years_current",
+            "years_future",
+            "discounted_current",
+            "discounted_future",
+            "effect_years_current",
+            "effect_years_future",
+            "weight",
+            "weighted_current",
+            "weighted_future",
+            "value",
+            "value_per_unit",
+            "value_price_year",
+            "value_source",
+            "money_per_year",
+            "benefit_pv",
+        ]
+        merged: dict[str, Any] = {**columns, **numbers}
+        table = pd.DataFrame({name: merged[name] for name in order})
+        self._steps_table = table
+        return table
+
+    def _money_steps(self, p: int) -> pd.DataFrame:
+        """Each money line of proposal ``p``, its discount factor and present value (the
+        table of every proposal's lines is built once)."""
+        cached: tuple[pd.DataFrame, np.ndarray[Any, Any]] | None = getattr(
+            self, "_money_table", None
+        )
+        if cached is None:
+            r = self.result
+            names = ("kind", "year", "written", "amount", "discount_factor", "present_value")
+            columns: dict[str, list[Any]] = {name: [] for name in names}
+            owner: list[int] = []
+            for n, proposal in enumerate(self.proposals):
+                for kind, lines in (("cost", proposal.costs), ("fiscal", proposal.fiscal_effects)):
+                    for line in lines:
+                        amount = line.amount.to(self.currency)
+                        factor = float(r.money_discount[line.year - self.base_year])
+                        columns["kind"].append(getattr(line, "kind", kind))
+                        columns["year"].append(line.year)
+                        columns["written"].append(str(line.amount))
+                        columns["amount"].append(amount)
+                        columns["discount_factor"].append(factor)
+                        columns["present_value"].append(amount * factor)
+                        owner.append(n)
+            cached = (pd.DataFrame(columns), np.asarray(owner, dtype=np.int64))
+            self._money_table = cached
+        table, owners = cached
+        lo, hi = np.searchsorted(owners, [p, p + 1])
+        if lo == hi:
+            return pd.DataFrame()
+        rows = table.iloc[int(lo) : int(hi)]
+        rows.index = pd.RangeIndex(len(rows))
+        return rows
 
     def _money_notes(self) -> tuple[str, ...]:
         framework = self.framework
@@ -662,23 +777,38 @@ class Scorecard:
     def to_json(self, path: str | os.PathLike[str] | None = None) -> str:
         """The scorecard as JSON (schema ``wellbeing-budget/scorecard/1``, see docs)."""
         summary = self.summary()
+
+        # Column by column, then zipped: iterating rows of a DataFrame costs far more than
+        # the scoring itself.
+        def numbers(column: str) -> list[float | None]:
+            values = summary[column].to_numpy(dtype=np.float64).tolist()
+            return [None if math.isnan(v) else round(v, 10) for v in values]
+
+        totals = {
+            generation: {name: numbers(f"{generation}_{name}") for name in (*PILLAR_NAMES, "total")}
+            for generation in GENERATIONS
+        }
+        combined = numbers("combined_total") if "combined_total" in summary.columns else None
+        money = {
+            key: numbers(key)
+            for key in ("cost_npv", "fiscal_npv", "net_cost_npv", "ce_current", "ce_future")
+        }
+        breadth = {
+            name: summary[f"n_{name}"].to_numpy(dtype=np.int64).tolist()
+            for name in ("agencies", "pillars", "domains")
+        }
         proposals = []
-        for proposal_id, row in summary.iterrows():
-            entry: dict[str, Any] = {"id": proposal_id, "title": row["title"]}
-            entry["lead_agency"] = row["lead_agency"]
+        titles, leads = summary["title"].tolist(), summary["lead_agency"].tolist()
+        for n, proposal_id in enumerate(summary.index.tolist()):
+            entry: dict[str, Any] = {"id": proposal_id, "title": titles[n]}
+            entry["lead_agency"] = leads[n]
             for generation in GENERATIONS:
-                entry[generation] = {
-                    name: _number(row[f"{generation}_{name}"]) for name in (*PILLAR_NAMES, "total")
-                }
-            if "combined_total" in row:
-                entry["combined_total"] = _number(row["combined_total"])
-            for key in ("cost_npv", "fiscal_npv", "net_cost_npv", "ce_current", "ce_future"):
-                entry[key] = _number(row[key])
-            entry["breadth"] = {
-                "agencies": int(row["n_agencies"]),
-                "pillars": int(row["n_pillars"]),
-                "domains": int(row["n_domains"]),
-            }
+                entry[generation] = {name: v[n] for name, v in totals[generation].items()}
+            if combined is not None:
+                entry["combined_total"] = combined[n]
+            for key, values in money.items():
+                entry[key] = values[n]
+            entry["breadth"] = {name: values[n] for name, values in breadth.items()}
             proposals.append(entry)
         document = {
             "schema": "wellbeing-budget/scorecard/1",
@@ -701,6 +831,22 @@ class Scorecard:
         if path is not None:
             write_text_atomic(path, text)
         return text
+
+
+_EXPLAINED_TOTALS = (
+    "current_total",
+    "future_total",
+    "cost_npv",
+    "fiscal_npv",
+    "net_cost_npv",
+    "benefit_npv",
+    "benefit_npv_low",
+    "benefit_npv_high",
+    "npsv",
+    "bcr",
+    "monetised_share",
+    "judgement_share",
+)
 
 
 def _number(value: Any) -> float | None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -20,9 +21,9 @@ from ..io.files import paused_gc
 from ..io.validation import sort_problems
 from ..model.base import Source
 from ..model.framework import DiscountSpec, Framework, Indicator, Pillar
-from ..model.proposal import Impact, Proposal, ProposalSet
+from ..model.proposal import Impact, Origin, Proposal, ProposalSet
 from ..model.values import value_conversion
-from ..units import conversion_factor, is_percentage_point, is_share_unit
+from ..units import Quantity, conversion_factor, is_percentage_point, is_share_unit
 from .scoring import EVIDENCE_LEVELS
 
 __all__ = ["EVIDENCE_LEVELS", "CompiledBudget", "compile_budget", "rate_schedule"]
@@ -212,31 +213,18 @@ def _compile(
     pricing = _pricing(framework, indicator_ids)
     value_ids = sorted({label for label, *_ in pricing.values()})
 
+    facts = _indicator_facts(framework, indicator_ids, position, pricing, value_ids)
+
     problems: list[Problem] = []
     groups: dict[str, int] = {}
-    cols: dict[str, list[float]] = {
-        name: []
-        for name in (
-            "proposal",
-            "index",
-            "indicator",
-            "group",
-            "evidence",
-            "change",
-            "reach",
-            "sign",
-            "scale",
-            "start",
-            "ramp",
-            "duration",
-            "persistence",
-            "population",
-            "value",
-            "money",
-            "money_low",
-            "money_high",
-        )
-    }
+    # Conversions are looked up once per (indicator, unit): a bulk file repeats a handful of
+    # units thousands of times, and pint formatting a unit costs far more than the arithmetic.
+    conversions: dict[tuple[str, bool, str], tuple[float, float] | None] = {}
+    years_in: dict[tuple[float, str], tuple[float, float]] = {}
+    people_in: dict[tuple[float, str], float] = {}
+    # Per accepted impact, the raw facts; the checks that need only numbers run on arrays below.
+    rows: list[tuple[Any, ...]] = []
+    impacts_of: list[Impact] = []
     money: dict[str, list[float]] = {
         name: [] for name in ("c_prop", "c_off", "c_amt", "f_prop", "f_off", "f_amt")
     }
@@ -245,23 +233,28 @@ def _compile(
     for p, proposal in enumerate(bids):
         if progress is not None and p % 1000 == 0:
             progress(p, total)
-        origin = bids.origin(p)
+        origin: Origin | None = None
         if proposal.id in seen:
+            origin = origin or bids.origin(p)
             problems.append(origin.problem(("id",), f"proposal id {proposal.id!r} is used twice"))
         seen[proposal.id] = p
-        for j, first in _identical_impacts(proposal):
-            problems.append(
-                origin.problem(
-                    ("impacts", j),
-                    f"impact {j} is identical to impact {first}: its effect would count twice",
+        impacts = proposal.impacts
+        if len(impacts) > 1 and _may_repeat(impacts):
+            for j, first in _identical_impacts(proposal):
+                origin = origin or bids.origin(p)
+                problems.append(
+                    origin.problem(
+                        ("impacts", j),
+                        f"impact {j} is identical to impact {first}: its effect would count twice",
+                    )
                 )
-            )
         for q, priority in enumerate(proposal.priorities):
             # A framework without priorities (the LSF itself) has nothing to check them
             # against: they stay labels, as the 2019 priorities do when the 2019 bids are
             # scored under the LSF.
             if priorities and priority not in priorities:
                 known = sorted(priorities)
+                origin = origin or bids.origin(p)
                 problems.append(
                     origin.problem(
                         ("priorities", q),
@@ -273,9 +266,10 @@ def _compile(
                         ),
                     )
                 )
-        for j, impact in enumerate(proposal.impacts):
-            indicator = by_id.get(impact.indicator)
-            if indicator is None or impact.indicator not in position:
+        for j, impact in enumerate(impacts):
+            fact = facts.get(impact.indicator)
+            if fact is None:
+                origin = origin or bids.origin(p)
                 problems.append(
                     origin.problem(
                         ("impacts", j, "indicator"),
@@ -284,13 +278,26 @@ def _compile(
                     )
                 )
                 continue
-            change, message = _change_in_unit(impact, indicator)
-            if message is not None:
-                key = "change" if impact.change is not None else "relative_change"
-                problems.append(origin.problem(("impacts", j, key), message))
+            indicator = fact.indicator
+            written = impact.change
+            relative = written is None
+            if written is None:
+                written = impact.relative_change
+                assert written is not None
+            key = (indicator.id, relative, written.unit)
+            if key in conversions:
+                factors = conversions[key]
+            else:
+                factors = conversions[key] = _change_factors(indicator, relative, written.unit)
+            if factors is None:
+                message = _change_in_unit(impact, indicator)[1]
+                assert message is not None
+                origin = origin or bids.origin(p)
+                key_name = "relative_change" if relative else "change"
+                problems.append(origin.problem(("impacts", j, key_name), message))
                 continue
-            assert change is not None
-            if indicator.direction.kind == "target" and indicator.baseline is None:
+            if fact.sign is None:
+                origin = origin or bids.origin(p)
                 problems.append(
                     origin.problem(
                         ("impacts", j, "indicator"),
@@ -300,6 +307,7 @@ def _compile(
                 )
                 continue
             if impact.group not in sizes:
+                origin = origin or bids.origin(p)
                 problems.append(
                     origin.problem(
                         ("impacts", j, "group"),
@@ -311,76 +319,48 @@ def _compile(
                     )
                 )
                 continue
-            described = sizes[indicator.describes]
-            reach, message = _reach(impact, indicator, described, sizes[impact.group])
-            if message is not None:
-                problems.append(origin.problem(("impacts", j, "people"), message))
-                continue
-            timing = impact.timing
-            offset = timing.start - base
-            timing_problem = _timing_problem(impact, offset, base, framework)
-            if timing_problem is not None:
-                problems.append(origin.problem(("impacts", j, "timing"), timing_problem))
-                continue
-            effect = change * reach / indicator.scale_value
-            if not math.isfinite(effect):
-                problems.append(
-                    origin.problem(
-                        ("impacts", j, "change"),
-                        f"the effect is not a finite number ({change:g} x {reach:g} / "
-                        f"{indicator.scale_value:g}): check the change and the scale",
-                    )
-                )
-                continue
-            if offset < 0:
-                problems.append(
-                    origin.problem(
-                        ("impacts", j, "timing", "start"),
-                        f"starts in {timing.start}, before the base year {base}",
-                    )
-                )
-                continue
-            cols["proposal"].append(p)
-            cols["index"].append(j)
-            cols["indicator"].append(position[indicator.id])
-            cols["group"].append(groups.setdefault(impact.group, len(groups)))
-            cols["evidence"].append(EVIDENCE_LEVELS.index(impact.evidence))
-            cols["change"].append(change)
-            cols["reach"].append(reach)
-            cols["sign"].append(_direction_sign(indicator))
-            cols["scale"].append(indicator.scale_value)
-            cols["start"].append(offset)
-            cols["ramp"].append(_rounded_years(timing.ramp_up_years))
-            cols["duration"].append(_rounded_years(timing.duration_years))
-            cols["persistence"].append(timing.persistence)
-            population = described[0] if described is not None else math.nan
-            cols["population"].append(population)
-            priced = pricing.get(indicator.id)
-            if priced is None:
-                cols["value"].append(-1)
-                cols["money"].append(0.0)
-                cols["money_low"].append(0.0)
-                cols["money_high"].append(0.0)
+            people = impact.people
+            if people is None:
+                count = math.nan
             else:
-                label, per_unit, times_people, low, central, high = priced
-                if times_people and math.isnan(population):
-                    problems.append(
-                        origin.problem(
-                            ("impacts", j, "indicator"),
-                            f"{indicator.id!r} is priced per person, but framework "
-                            f"{framework.id!r} gives no population to count the people by",
-                        )
-                    )
-                    continue
-                units = change * per_unit * reach * (population if times_people else 1.0)
-                cols["value"].append(value_ids.index(label))
-                cols["money"].append(units * central)
-                cols["money_low"].append(units * low)
-                cols["money_high"].append(units * high)
+                people_key = (people.magnitude, people.unit)
+                found = people_in.get(people_key)
+                if found is None:
+                    found = people_in[people_key] = impact.people_count or math.nan
+                count = found
+            timing = impact.timing
+            ramp, duration = timing.ramp_up, timing.duration
+            ramp_key, duration_key = (
+                (ramp.magnitude, ramp.unit),
+                (duration.magnitude, duration.unit),
+            )
+            ramp_years = years_in.get(ramp_key)
+            if ramp_years is None:
+                ramp_years = years_in[ramp_key] = _years(ramp)
+            duration_years = years_in.get(duration_key)
+            if duration_years is None:
+                duration_years = years_in[duration_key] = _years(duration)
+            rows.append(
+                (
+                    p,
+                    j,
+                    fact.position,
+                    impact.group,
+                    written.magnitude * factors[0] * factors[1],
+                    impact.evidence,
+                    count,
+                    timing.persistence,
+                    timing.start - base,
+                    *ramp_years,
+                    *duration_years,
+                )
+            )
+            impacts_of.append(impact)
         for kind, lines in (("costs", proposal.costs), ("fiscal_effects", proposal.fiscal_effects)):
             prefix = "c" if kind == "costs" else "f"
             for k, line in enumerate(lines):
                 if line.currency != framework.currency:
+                    origin = origin or bids.origin(p)
                     problems.append(
                         origin.problem(
                             (kind, k, "amount"),
@@ -391,6 +371,7 @@ def _compile(
                     )
                     continue
                 if line.year < base:
+                    origin = origin or bids.origin(p)
                     problems.append(
                         origin.problem(
                             (kind, k, "year"), f"year {line.year} is before the base year {base}"
@@ -399,6 +380,7 @@ def _compile(
                     continue
                 amount = line.amount.to(framework.currency)
                 if not math.isfinite(amount):
+                    origin = origin or bids.origin(p)
                     problems.append(
                         origin.problem((kind, k, "amount"), "amount is not a finite number")
                     )
@@ -406,6 +388,8 @@ def _compile(
                 money[f"{prefix}_prop"].append(p)
                 money[f"{prefix}_off"].append(line.year - base)
                 money[f"{prefix}_amt"].append(amount)
+    cols = _impact_columns(rows, facts, groups)
+    problems += _array_problems(cols, impacts_of, bids, facts, sizes, base, framework)
     if problems:
         raise ValidationError(
             sort_problems(problems),
@@ -475,6 +459,258 @@ def _compile(
         fiscal_offset=ints(money["f_off"]),
         fiscal_amount=floats(money["f_amt"]),
     )
+
+
+@dataclass(frozen=True)
+class _Facts:
+    """What compiling needs of one indicator, worked out once rather than per impact."""
+
+    position: int
+    indicator: Indicator
+    sign: float | None  # None: a target without a baseline, so no direction
+    scale: float
+    population: float  # people of the group it describes (nan: not given)
+    value: int  # index into the value labels, -1 when not priced
+    per_unit: float
+    times_people: bool
+    low: float
+    central: float
+    high: float
+
+
+def _indicator_facts(
+    framework: Framework,
+    indicator_ids: Sequence[str],
+    position: dict[str, int],
+    pricing: dict[str, tuple[str, float, bool, float, float, float]],
+    value_ids: Sequence[str],
+) -> dict[str, _Facts]:
+    by_id = {i.id: i for i in framework.indicators}
+    facts: dict[str, _Facts] = {}
+    for ident in indicator_ids:
+        indicator = by_id.get(ident)
+        if indicator is None or ident in facts:
+            continue
+        untargeted = indicator.direction.kind == "target" and indicator.baseline is None
+        described = framework.group_population(indicator.describes)
+        label, per_unit, times_people, low, central, high = pricing.get(
+            ident, ("", 0.0, False, 0.0, 0.0, 0.0)
+        )
+        facts[ident] = _Facts(
+            position=position[ident],
+            indicator=indicator,
+            sign=None if untargeted else _direction_sign(indicator),
+            scale=indicator.scale_value,
+            population=described[0] if described is not None else math.nan,
+            value=value_ids.index(label) if ident in pricing else -1,
+            per_unit=per_unit,
+            times_people=times_people,
+            low=low,
+            central=central,
+            high=high,
+        )
+    return facts
+
+
+def _change_factors(indicator: Indicator, relative: bool, unit: str) -> tuple[float, float] | None:
+    """Two factors whose product with a change's magnitude, taken in order, is the change in
+    the indicator's unit (the same arithmetic as :func:`_change_in_unit`), or None when a
+    change in ``unit`` cannot be read for this indicator."""
+    if relative:
+        baseline = _baseline_value(indicator)
+        if baseline is None:
+            return None
+        return (1.0 if unit == "" else conversion_factor(unit, "dimensionless")), baseline
+    share = is_share_unit(indicator.unit)
+    if is_percentage_point(unit):
+        if not share:
+            return None
+        return conversion_factor(unit, "percentage_point"), conversion_factor(
+            "percent", indicator.unit
+        )
+    if share and (unit == "" or is_share_unit(unit)):
+        return None
+    if unit == "":
+        return 1.0, 1.0
+    try:
+        return conversion_factor(unit, indicator.unit), 1.0
+    except UnitError:
+        return None
+
+
+def _may_repeat(impacts: Sequence[Impact]) -> bool:
+    """Whether two impacts agree on a few plain fields: identical impacts must, so only then
+    is it worth comparing whole impacts (hashing a model is slow)."""
+    keys = {
+        (i.indicator, i.group, i.evidence, i.timing.start, i.timing.persistence) for i in impacts
+    }
+    return len(keys) < len(impacts)
+
+
+def _years(value: Quantity) -> tuple[float, float]:
+    """A duration in years, as written and rounded (see :func:`_rounded_years`); the model
+    checked when it was read that it is a time and not negative."""
+    years = value.to("year")
+    return years, _rounded_years(years)
+
+
+def _impact_columns(
+    rows: list[tuple[Any, ...]],
+    facts: dict[str, _Facts],
+    groups: dict[str, int],
+) -> dict[str, Any]:
+    """The per-impact arrays, from the facts gathered per impact and per indicator."""
+    names = (
+        "proposal",
+        "index",
+        "indicator",
+        "group_name",
+        "change",
+        "evidence_name",
+        "people",
+        "persistence",
+        "start",
+        "ramp_written",
+        "ramp",
+        "duration_written",
+        "duration",
+    )
+    if rows:
+        cols: dict[str, Any] = {
+            name: np.array(values, dtype=object if name.endswith("_name") else None)
+            for name, values in zip(names, zip(*rows, strict=True), strict=True)
+        }
+    else:
+        cols = {
+            name: np.array([], dtype=object if name.endswith("_name") else np.float64)
+            for name in names
+        }
+    for name in ("proposal", "index", "indicator", "start"):
+        cols[name] = cols[name].astype(np.int64)
+    for group in cols["group_name"]:
+        if group not in groups:
+            groups[group] = len(groups)
+    cols["group"] = np.array([groups[g] for g in cols["group_name"]], dtype=np.int64)
+    levels = {level: n for n, level in enumerate(EVIDENCE_LEVELS)}
+    cols["evidence"] = np.array([levels[e] for e in cols["evidence_name"]], dtype=np.int64)
+    ordered = sorted(facts.values(), key=lambda f: f.position)
+    width = max((f.position for f in ordered), default=-1) + 1
+
+    def per_indicator(field: str, fill: float) -> FloatArray:
+        table = np.full(width, fill, dtype=np.float64)
+        for f in ordered:
+            value = getattr(f, field)
+            table[f.position] = fill if value is None else float(value)
+        chosen: FloatArray = table[cols["indicator"]]
+        return chosen
+
+    cols["sign"] = per_indicator("sign", math.nan)
+    cols["scale"] = per_indicator("scale", math.nan)
+    cols["population"] = per_indicator("population", math.nan)
+    cols["value"] = per_indicator("value", -1.0).astype(np.int64)
+    people = cols["people"].astype(np.float64)
+    cols["people"] = people
+    with np.errstate(invalid="ignore", divide="ignore"):
+        cols["reach"] = np.where(np.isnan(people), 1.0, people / cols["population"])
+        times_people = per_indicator("times_people", 0.0) > 0
+        units = (
+            cols["change"].astype(np.float64)
+            * per_indicator("per_unit", 0.0)
+            * cols["reach"]
+            * np.where(times_people, cols["population"], 1.0)
+        )
+        priced = cols["value"] >= 0
+        for name, field in (("money", "central"), ("money_low", "low"), ("money_high", "high")):
+            cols[name] = np.where(priced, units * per_indicator(field, 0.0), 0.0)
+    cols["times_people"] = times_people
+    return cols
+
+
+def _array_problems(
+    cols: dict[str, Any],
+    impacts: list[Impact],
+    bids: ProposalSet,
+    facts: dict[str, _Facts],
+    sizes: dict[str, tuple[float, Source] | None],
+    base: int,
+    framework: Framework,
+) -> list[Problem]:
+    """The checks that need only numbers, on whole arrays; each failing impact is reported
+    once, for the first check it fails (the order in which they were written one by one)."""
+    horizon = framework.generations.assessment_years
+    people, population = cols["people"], cols["population"]
+    group_size = np.array(
+        [
+            sizes[g][0] if sizes.get(g) is not None else math.nan  # type: ignore[index]
+            for g in cols["group_name"]
+        ],
+        dtype=np.float64,
+    ).reshape(-1)
+    by_position = {f.position: f for f in facts.values()}
+    describes = np.array(
+        [by_position[int(k)].indicator.describes for k in cols["indicator"]], dtype=object
+    ).reshape(-1)
+    has_people = ~np.isnan(people)
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        too_many = has_people & (
+            np.isnan(population)
+            | (people > population)
+            | ((cols["group_name"] != describes) & ~np.isnan(group_size) & (people > group_size))
+        )
+        timing = (cols["ramp_written"] > cols["duration_written"]) | (cols["start"] >= horizon)
+        effect = cols["change"].astype(np.float64) * cols["reach"] / cols["scale"]
+        infinite = ~np.isfinite(effect)
+    early = cols["start"] < 0
+    unpopulated = (cols["value"] >= 0) & cols["times_people"] & np.isnan(population)
+    problems: list[Problem] = []
+    failed = np.zeros(len(impacts), dtype=np.bool_)
+    for kind, mask in (
+        ("people", too_many),
+        ("timing", timing),
+        ("effect", infinite),
+        ("early", early),
+        ("unpopulated", unpopulated),
+    ):
+        for row in np.flatnonzero(mask & ~failed):
+            impact = impacts[row]
+            indicator = by_position[int(cols["indicator"][row])].indicator
+            j = int(cols["index"][row])
+            origin = bids.origin(int(cols["proposal"][row]))
+            offset = int(cols["start"][row])
+            if kind == "people":
+                message = _reach(
+                    impact, indicator, sizes[indicator.describes], sizes[impact.group]
+                )[1]
+                problems.append(origin.problem(("impacts", j, "people"), message or ""))
+            elif kind == "timing":
+                message = _timing_problem(impact, offset, base, framework)
+                problems.append(origin.problem(("impacts", j, "timing"), message or ""))
+            elif kind == "effect":
+                change, reach = float(cols["change"][row]), float(cols["reach"][row])
+                problems.append(
+                    origin.problem(
+                        ("impacts", j, "change"),
+                        f"the effect is not a finite number ({change:g} x {reach:g} / "
+                        f"{indicator.scale_value:g}): check the change and the scale",
+                    )
+                )
+            elif kind == "early":
+                problems.append(
+                    origin.problem(
+                        ("impacts", j, "timing", "start"),
+                        f"starts in {impact.timing.start}, before the base year {base}",
+                    )
+                )
+            else:
+                problems.append(
+                    origin.problem(
+                        ("impacts", j, "indicator"),
+                        f"{indicator.id!r} is priced per person, but framework "
+                        f"{framework.id!r} gives no population to count the people by",
+                    )
+                )
+        failed |= mask
+    return problems
 
 
 MAX_HORIZON_YEARS = 1000

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numpy.typing import NDArray
 
-from .timeprofile import discount_factors, generation_sums
+from .timeprofile import discount_factors, discounted_sums
 
 if TYPE_CHECKING:
     from .compile import CompiledBudget
@@ -67,34 +67,29 @@ def run_engine(
 
     horizon = compiled.assessment_years
     factors = discount_factors(compiled.wellbeing_rates)
-    sums_now, sums_later = generation_sums(
+    money = discount_factors(compiled.money_rates)
+    # Monetised effects are discounted like money, over the same horizon as the effects; each
+    # profile is computed once for both schedules.
+    priced = compiled.impact_value >= 0
+    schedules = [factors, money[:horizon]] if priced.any() else [factors]
+    sums = discounted_sums(
         compiled.impact_start,
         compiled.impact_ramp,
         compiled.impact_duration,
         compiled.impact_persistence,
-        factors,
+        schedules,
         compiled.current_years,
     )
+    sums_now, sums_later = sums[0]
     effect = compiled.impact_effect
     by_evidence = evidence[compiled.impact_evidence]
     weight = compiled.indicator_weight[compiled.impact_indicator] * by_evidence
 
     n_proposals = len(compiled.proposals)
-    money = discount_factors(compiled.money_rates)
-    # Monetised effects are discounted like money, over the same horizon as the effects; only
-    # the priced impacts are profiled a second time.
-    priced = np.flatnonzero(compiled.impact_value >= 0)
     money_years = np.zeros(len(effect), dtype=np.float64)
-    if len(priced):
-        early, late = generation_sums(
-            compiled.impact_start[priced],
-            compiled.impact_ramp[priced],
-            compiled.impact_duration[priced],
-            compiled.impact_persistence[priced],
-            money[:horizon],
-            compiled.current_years,
-        )
-        money_years[priced] = early + late
+    if len(sums) > 1:
+        early, late = sums[1]
+        money_years[priced] = (early + late)[priced]
     strength = evidence[compiled.impact_evidence]
 
     def benefit(per_year: FloatArray) -> FloatArray:

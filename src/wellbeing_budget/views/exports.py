@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import io
+import math
 import os
 import zipfile
 from typing import TYPE_CHECKING, Any
@@ -16,7 +17,10 @@ from ..io.files import write_text_atomic
 if TYPE_CHECKING:
     from ..analysis.results import Scorecard
 
-__all__ = ["write_excel"]
+__all__ = ["EXCEL_MAX_ROWS", "excel_sheets", "write_excel"]
+
+EXCEL_MAX_ROWS = 1_048_576
+"""Rows in one Excel sheet, the header included (Excel's own limit)."""
 
 #: A fixed time for the entries of the workbook's zip file and its document properties, so the
 #: same scorecard gives the same bytes.
@@ -75,23 +79,10 @@ def _normalise(data: bytes) -> bytes:
     return out.getvalue()
 
 
-def _as_text(sheet: Any) -> None:
-    """Store every text cell as text: openpyxl writes a string starting with ``=`` as a live
-    formula (a proposal titled ``=HYPERLINK(...)`` would run when the workbook is opened)."""
-    for row in sheet.iter_rows():
-        for cell in row:
-            if isinstance(cell.value, str) and cell.data_type != "s":
-                cell.data_type = "s"
-
-
-def write_excel(card: Scorecard, path: str | os.PathLike[str]) -> None:
-    """Write the scorecard's views to an Excel workbook."""
-    if importlib.util.find_spec("openpyxl") is None:
-        raise WellbeingBudgetError(
-            "Excel export needs openpyxl: pip install 'wellbeing-budget[excel]'"
-        )
+def excel_sheets(card: Scorecard) -> dict[str, pd.DataFrame]:
+    """The tables of the workbook, by sheet name, units in the column headers."""
     currency = card.currency
-    sheets = {
+    return {
         "summary": _with_units(card.summary(), currency).reset_index(),
         "tidy": _with_units(card.to_frame(), currency),
         "groups": card.by_group().rename(
@@ -100,14 +91,57 @@ def write_excel(card: Scorecard, path: str | os.PathLike[str]) -> None:
         "impacts": _with_units(card.impacts_frame(), currency),
         "assumptions": _assumptions(card),
     }
+
+
+def write_excel(card: Scorecard, path: str | os.PathLike[str]) -> None:
+    """Write the scorecard's views to an Excel workbook, streamed row by row (openpyxl's
+    write-only mode: memory stays flat however many rows)."""
+    if importlib.util.find_spec("openpyxl") is None:
+        raise WellbeingBudgetError(
+            "Excel export needs openpyxl: pip install 'wellbeing-budget[excel]'"
+        )
+    from openpyxl import Workbook  # type: ignore[import-untyped]
+    from openpyxl.cell import WriteOnlyCell  # type: ignore[import-untyped]
+    from openpyxl.utils import get_column_letter  # type: ignore[import-untyped]
+
+    sheets = excel_sheets(card)
+    for name, frame in sheets.items():
+        if len(frame) + 1 > EXCEL_MAX_ROWS:
+            raise WellbeingBudgetError(
+                f"sheet {name!r} would have {len(frame) + 1:,} rows; Excel holds at most "
+                f"{EXCEL_MAX_ROWS:,}. Write the tables as CSV instead (Scorecard.to_csv, or "
+                "impacts_frame().to_csv) or score fewer proposals per workbook"
+            )
+    book = Workbook(write_only=True)
+    for name, frame in sheets.items():
+        sheet = book.create_sheet(name)
+        sheet.freeze_panes = "B2"
+        header = [str(c) for c in frame.columns]
+        columns = [frame[c].tolist() for c in frame.columns]
+        for k, (title, values) in enumerate(zip(header, columns, strict=True)):
+            width = max([len(title), *(len(str(_plain(v) or "")) for v in values[:199])])
+            sheet.column_dimensions[get_column_letter(k + 1)].width = min(60, width + 2)
+        sheet.append(header)
+        for record in zip(*columns, strict=True):
+            row: list[Any] = []
+            for value in record:
+                plain = _plain(value)
+                if isinstance(plain, str) and plain.startswith("="):
+                    # Stored as text: a string starting with "=" would otherwise be written
+                    # as a live formula (a title "=HYPERLINK(...)" would run when opened).
+                    cell = WriteOnlyCell(sheet, value=plain)
+                    cell.data_type = "s"
+                    row.append(cell)
+                else:
+                    row.append(plain)
+            sheet.append(row)
     buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        for name, frame in sheets.items():
-            frame.to_excel(writer, sheet_name=name, index=False)
-            sheet = writer.sheets[name]
-            _as_text(sheet)
-            sheet.freeze_panes = "B2"
-            for column in sheet.columns:
-                width = max(len(str(cell.value or "")) for cell in column[:200])
-                sheet.column_dimensions[column[0].column_letter].width = min(60, width + 2)
+    book.save(buffer)
     write_text_atomic(path, _normalise(buffer.getvalue()))
+
+
+def _plain(value: Any) -> Any:
+    """A cell's value as openpyxl writes it: blank for a missing number."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return value
