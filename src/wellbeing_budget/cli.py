@@ -562,7 +562,8 @@ def _cmd_compare(args: argparse.Namespace, out: TextIO) -> int:
         walk = scored.crosswalk
         how = f"indicator links of {walk.id}" if walk is not None else "shared indicators only"
         credit = "; blind effects credited through the shared pillars" if args.pillar_credit else ""
-        out.write(f"  {target}: {how} ({len(scored.links)} links){credit}\n")
+        n_links = len(scored.links)
+        out.write(f"  {target}: {how} ({n_links} link{'' if n_links == 1 else 's'}){credit}\n")
     out.write("\n")
     ranked, totals = _cells(result.ranks()), _cells(result.totals())
     blind, rho = _cells(result.blind_spots()), _cells(result.spearman())
