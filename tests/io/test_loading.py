@@ -262,3 +262,11 @@ def test_extends_chains_are_bounded(tmp_path: Path) -> None:
     with pytest.raises(ValidationError, match=f"at most {MAX_EXTENDS_DEPTH} frameworks"):
         wb.load_framework(tmp_path / "f199.yaml")
     assert wb.load_framework(tmp_path / "f5.yaml").id == "f5"
+
+
+def test_problems_without_lines_sort_by_row_number() -> None:
+    from wellbeing_budget.errors import Problem
+    from wellbeing_budget.io.validation import sort_problems
+
+    problems = [Problem("x", ("rows", n, "change"), "t.csv") for n in (10, 2, 100)]
+    assert [p.path[1] for p in sort_problems(problems)] == [2, 10, 100]

@@ -113,4 +113,9 @@ def pydantic_problems(
 def sort_problems(problems: Sequence[Problem]) -> list[Problem]:
     """Problems in file order, duplicates removed."""
     unique = list(dict.fromkeys(problems))
-    return sorted(unique, key=lambda p: (p.file or "", p.line or 0, p.column or 0, str(p.path)))
+
+    def path_key(problem: Problem) -> tuple[tuple[int, int, str], ...]:
+        # rows[2] before rows[10]: indices compare as numbers, keys as text
+        return tuple((0, e, "") if isinstance(e, int) else (1, 0, str(e)) for e in problem.path)
+
+    return sorted(unique, key=lambda p: (p.file or "", p.line or 0, p.column or 0, path_key(p)))
