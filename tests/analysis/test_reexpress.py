@@ -157,7 +157,7 @@ def test_compare_shows_where_rankings_disagree() -> None:
     )
     assert status == 0
     assert "Where they disagree" in text and "sustainable-land-use" in text
-    assert "undp-hdi: indicator links of nz-lsf-2021--undp-hdi (1 links)" in text
+    assert "undp-hdi: indicator links of nz-lsf-2021--undp-hdi (1 link)" in text
     assert "undp-hdi: people 100%" in text  # pillar balance
     assert "Why ranks differ" in text
 
