@@ -221,6 +221,7 @@ class Simulation:
         self.inputs = inputs
         self.settings = settings
         self.ids = [p.id for p in card.proposals]
+        self._rank_counts: np.ndarray[Any, Any] | None = None
 
     def __repr__(self) -> str:
         return (
@@ -248,9 +249,9 @@ class Simulation:
         that is unknown in every draw, a BCR without priced effects, stays empty)."""
         frame = pd.DataFrame(index=pd.Index(self.ids, name="proposal"))
         for name in FIGURES:
-            data = self.figure(name)
-            for pct in q:
-                frame[f"{name}_p{pct:g}"] = _nanpercentile(data, pct)
+            table = _nanpercentile(self.figure(name), list(q))
+            for row, pct in enumerate(q):
+                frame[f"{name}_p{pct:g}"] = table[row]
         return frame
 
     def summary(self) -> pd.DataFrame:
@@ -266,6 +267,8 @@ class Simulation:
     def rank_counts(self) -> np.ndarray[Any, Any]:
         """Proposals x ranks: in how many draws each proposal took each rank (rank 1 has the
         highest ``rank_by``; ties keep the proposals' order, as the summary's sort does)."""
+        if self._rank_counts is not None:
+            return self._rank_counts
         data = self.figure(self.settings["rank_by"])
         n = len(self.ids)
         counts = np.zeros(n * n, dtype=np.int64)
@@ -274,7 +277,8 @@ class Simulation:
             order = np.argsort(-part, axis=1, kind="stable")
             ranks = np.broadcast_to(np.arange(n), order.shape)
             counts += np.bincount((order * n + ranks).ravel(), minlength=n * n)
-        return counts.reshape(n, n)
+        self._rank_counts = counts.reshape(n, n)
+        return self._rank_counts
 
     def rank_probabilities(self, max_rank: int | None = None) -> pd.DataFrame:
         """P(rank <= k) for each proposal (rows) and k = 1 .. ``max_rank`` (columns)."""
@@ -315,13 +319,16 @@ class Simulation:
         )
 
 
-def _nanpercentile(data: np.ndarray[Any, Any], pct: float) -> np.ndarray[Any, Any]:
+def _nanpercentile(data: np.ndarray[Any, Any], q: list[float]) -> np.ndarray[Any, Any]:
+    """Percentiles ``q`` (rows) of each column over the draws where it is known."""
     known = ~np.isnan(data)
-    out = np.full(data.shape[1], math.nan)
+    out = np.full((len(q), data.shape[1]), math.nan)
     full = known.all(axis=0)
+    if full.all():
+        return np.asarray(np.percentile(data, q, axis=0))
     if full.any():
-        out[full] = np.percentile(data[:, full], pct, axis=0)
+        out[:, full] = np.percentile(data[:, full], q, axis=0)
     partial = ~full & known.any(axis=0)
     for column in np.flatnonzero(partial):
-        out[column] = np.percentile(data[known[:, column], column], pct)
+        out[:, column] = np.percentile(data[known[:, column], column], q)
     return out
