@@ -51,7 +51,9 @@ def main() -> None:
     print(f"{args.bids:,} bids x {args.years} yearly limits")
     print(f"  solved in {elapsed:.2f} s: {solution.status}")
     print(f"  proven optimal (gap {solution.gap:.1e}): {solution.optimal}")
-    print(f"  funded: {int((solution.shares > 1e-9).sum())} bids, objective {solution.objective:,.2f}")
+    print(
+        f"  funded: {int((solution.shares > 1e-9).sum())} bids, objective {solution.objective:,.2f}"
+    )
     print(f"  binding limits: {int((limits - used <= 1e-6 * limits).sum())} of {len(limits)}")
 
 

@@ -48,7 +48,9 @@ def generate(n_proposals: int, framework: wb.Framework) -> tuple[pd.DataFrame, p
                 f"{v:.4g} {units[k]}" for v, k in zip(rng.normal(0, 1, n), pick, strict=True)
             ],
             "start": framework.price_year + rng.integers(0, 10, n),
-            "ramp_up": [f"{min(v, d)} years" for v, d in zip(rng.integers(0, 5, n), duration, strict=True)],
+            "ramp_up": [
+                f"{min(v, d)} years" for v, d in zip(rng.integers(0, 5, n), duration, strict=True)
+            ],
             "duration": [f"{v} years" for v in duration],
             "persistence": np.round(rng.uniform(0, 0.9, n), 3),
             "evidence": rng.choice(["high", "medium", "low"], n),
@@ -95,7 +97,9 @@ def main() -> None:
     impacts, costs = generate(args.proposals, framework)
     proposals = wb.load_proposals(impacts, costs)
     card = wb.score(framework, proposals)
-    print(f"{args.proposals:,} proposals, {card.compiled.n_impacts:,} impacts, {args.draws:,} draws")
+    print(
+        f"{args.proposals:,} proposals, {card.compiled.n_impacts:,} impacts, {args.draws:,} draws"
+    )
 
     inputs, _ = simulation_inputs(card)
     start = time.perf_counter()

@@ -187,9 +187,7 @@ def _objective(card: Scorecard, objective: str | Mapping[str, float]) -> dict[st
     if isinstance(objective, str):
         if objective == "combined":
             if card.future_weight is None:
-                raise WellbeingBudgetError(
-                    "objective 'combined' needs score(..., future_weight=w)"
-                )
+                raise WellbeingBudgetError("objective 'combined' needs score(..., future_weight=w)")
             return {"current_total": 1.0, "future_total": card.future_weight}
         if objective not in OBJECTIVES:
             names = [*OBJECTIVES, "combined"]
@@ -288,9 +286,7 @@ def _limit_rows(
 
 def _index(ids: list[str], proposal_id: str, what: str) -> int:
     if proposal_id not in ids:
-        raise UnknownIdError(
-            f"{what}: no proposal {proposal_id!r}{did_you_mean(proposal_id, ids)}"
-        )
+        raise UnknownIdError(f"{what}: no proposal {proposal_id!r}{did_you_mean(proposal_id, ids)}")
     return ids.index(proposal_id)
 
 
@@ -322,7 +318,9 @@ def _share_rows(
             )
         names, index = parts[kind]
         if name not in names:
-            raise UnknownIdError(f"minimum share {key!r}: no {kind} {name!r}{did_you_mean(name, names)}")
+            raise UnknownIdError(
+                f"minimum share {key!r}: no {kind} {name!r}{did_you_mean(name, names)}"
+            )
         if isinstance(share, bool) or not (0 <= float(share) <= 1):
             raise WellbeingBudgetError(f"minimum share {key!r} must be between 0 and 1")
         mask = index == names.index(name)
@@ -343,6 +341,7 @@ def choose(
     min_share: Mapping[str, float] | None = None,
     missions: Mapping[str, Sequence[str]] | None = None,
     time_limit: float | None = None,
+    values_override: FloatArray | None = None,
 ) -> Package:
     """The package that maximises ``objective`` within ``limits``.
 
@@ -359,6 +358,8 @@ def choose(
         min_share: ``{"pillar:people": 0.4, "group:young_people_16_24": 0.25}``: at least
             that share of the package's effect-years (in the objective's mix of generations).
         missions: ``{"youth": ["a", "b", "c"]}``: each mission is funded whole or not at all.
+        values_override: each proposal's value in the objective, in place of the summary's
+            (what sensitivity analysis uses to re-choose under another setting).
     """
     weights = _objective(card, objective)
     summary = card.summary()
@@ -368,6 +369,8 @@ def choose(
     for name, weight in weights.items():
         column = np.nan_to_num(summary[name].to_numpy(dtype=np.float64))
         values += weight * column
+    if values_override is not None:
+        values = np.asarray(values_override, dtype=np.float64).copy()
     money = _limits(card, limits)
     labels, years, kinds, rows, amounts = _limit_rows(card, money)
     share_labels, share_rows = _share_rows(card, min_share or {}, weights)
@@ -418,7 +421,16 @@ def choose(
                 "share": x[p],
                 "value": values[p],
                 "reason": _reason(
-                    p, x, values, rows, slack, labels, groups, ids, share_rows, share_labels,
+                    p,
+                    x,
+                    values,
+                    rows,
+                    slack,
+                    labels,
+                    groups,
+                    ids,
+                    share_rows,
+                    share_labels,
                     mission_of,
                 ),
             }

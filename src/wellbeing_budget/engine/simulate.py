@@ -15,7 +15,8 @@ then over pillars), so a draw whose factors are all 1 reproduces the scores to t
 
 Draws run in blocks of :data:`BLOCK`; block ``k`` takes its random numbers from
 ``SeedSequence(seed, spawn_key=(k,))``, so results depend on the seed alone (not on the
-machine, process or chunking), and memory stays bounded by one block whatever the draws.
+machine or process; each whole block is the same whatever the number of draws asked for), and
+memory stays bounded by one block whatever the draws.
 Every input's random numbers are drawn whether it is switched on or not, so switching one input
 off leaves the draws of the others unchanged.
 

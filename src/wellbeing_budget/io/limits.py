@@ -61,14 +61,20 @@ def parse_limits(text: str, name: str | None = None) -> list[MoneyLimit]:
         }
         try:
             limit = MoneyLimit.model_validate(
-                {"amount": record.get("limit"), "year": record.get("year"), "kind": record.get("kind", "total")}
+                {
+                    "amount": record.get("limit"),
+                    "year": record.get("year"),
+                    "kind": record.get("kind", "total"),
+                }
             )
         except PydanticError as exc:
             for error in exc.errors():
                 field = str(error["loc"][0]) if error["loc"] else "limit"
-                column = header.index("limit" if field == "amount" else field) + 1 if (
-                    "limit" if field == "amount" else field
-                ) in header else None
+                column = (
+                    header.index("limit" if field == "amount" else field) + 1
+                    if ("limit" if field == "amount" else field) in header
+                    else None
+                )
                 message = str(error["msg"]).removeprefix("Value error, ")
                 problems.append(Problem(message, (line - 2, field), name, line, column))
             continue

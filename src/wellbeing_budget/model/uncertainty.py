@@ -58,7 +58,9 @@ def _fraction(value: Quantity) -> float:
     try:
         fraction = value.magnitude if value.unit == "" else value.to("dimensionless")
     except UnitError:
-        raise ValueError(f"an overrun is a share such as '24 percent', got {str(value)!r}") from None
+        raise ValueError(
+            f"an overrun is a share such as '24 percent', got {str(value)!r}"
+        ) from None
     if not (math.isfinite(fraction) and 0 <= fraction <= 5):
         raise ValueError(f"an overrun must be between 0% and 500%, got {str(value)!r}")
     return float(fraction)
@@ -108,9 +110,7 @@ class Uncertainty(_Model):
 
     @field_validator("evidence")
     @classmethod
-    def _every_level(
-        cls, levels: dict[str, EvidenceUncertainty]
-    ) -> dict[str, EvidenceUncertainty]:
+    def _every_level(cls, levels: dict[str, EvidenceUncertainty]) -> dict[str, EvidenceUncertainty]:
         missing = [level for level in EVIDENCE if level not in levels]
         if missing:
             raise ValueError(f"give every evidence level; missing: {', '.join(missing)}")
