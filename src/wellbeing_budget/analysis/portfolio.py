@@ -479,7 +479,14 @@ def _reason(
         for k in np.flatnonzero(current + share_rows[:, p] * missing < -1e-9):
             reasons.append(f"would break the minimum share {share_labels[k]}")
     if ids[p] in mission_of:
-        reasons.append(f"funded only with its whole mission {mission_of[ids[p]]!r}")
+        name = mission_of[ids[p]]
+        members = [ids.index(q) for q, m in mission_of.items() if m == name]
+        need = rows[:, members] @ (1.0 - x[members]) if len(rows) else np.zeros(0)
+        broken = [labels[k] for k in np.flatnonzero(need > slack + 1e-6)]
+        reasons.append(
+            f"funded only with its whole mission {name!r}"
+            + (f", which would break limit {', '.join(broken)}" if broken else "")
+        )
     if not reasons:
         reasons.append("the money it needs buys more elsewhere in the package")
     return "; ".join(reasons)
@@ -523,7 +530,9 @@ def frontier(
                 "proposals": ", ".join(ids[i] for i in np.flatnonzero(package > _TOLERANCE)),
             }
         )
-    return pd.DataFrame(records)
+    table = pd.DataFrame(records)
+    card.decision["frontier"] = table
+    return table
 
 
 def _with_floor(
