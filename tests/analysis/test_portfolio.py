@@ -81,11 +81,6 @@ def test_proven_optimal_on_1000_bids_with_10_yearly_limits() -> None:
 
 def test_scalable_bid_is_funded_in_part() -> None:
     solution = solve(np.array([10.0, 1.0]), np.array([[4.0, 1.0]]), np.array([2.0]), scalable=[0])
-    assert (
-        solution.shares[0] == pytest.approx(0.5)
-        and solution.shares[1] == 0.0
-        or (solution.objective == pytest.approx(5.0))
-    )
     assert solution.objective == pytest.approx(max(5.0, 0.25 * 10 + 1.0))
 
 

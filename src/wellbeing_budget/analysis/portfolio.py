@@ -86,7 +86,11 @@ def solve(
     >>> solve(np.array([3.0, 2.0, 2.0]), np.array([[2.0, 1.0, 1.0]]), np.array([2.0])).shares
     array([0., 1., 1.])
     """
-    from scipy.optimize import Bounds, LinearConstraint, milp
+    from scipy.optimize import (  # type: ignore[import-untyped]
+        Bounds,
+        LinearConstraint,
+        milp,
+    )
 
     n = len(values)
     costs = np.asarray(costs, dtype=np.float64).reshape(-1, n)
@@ -264,7 +268,11 @@ def _limit_rows(
     costs = _yearly_costs(card)
     years = sorted({year for year, _ in costs})
     n = len(card)
-    labels, row_years, kinds, rows, amounts = [], [], [], [], []
+    labels: list[str] = []
+    row_years: list[int] = []
+    kinds: list[str] = []
+    rows: list[FloatArray] = []
+    amounts: list[float] = []
     for limit in limits:
         for year in [limit.year] if limit.year is not None else years:
             assert year is not None
@@ -421,7 +429,7 @@ def choose(
                 "share": x[p],
                 "value": values[p],
                 "reason": _reason(
-                    p,
+                    int(p),
                     x,
                     values,
                     rows,
@@ -589,7 +597,7 @@ def mission_summary(card: Scorecard, missions: Mapping[str, Sequence[str]]) -> p
         rows = [_index(ids, p, f"mission {name!r}") for p in members]
         part = summary.iloc[rows]
         record: dict[str, Any] = {"mission": name, "n_proposals": len(rows)}
-        record.update(part[additive].sum().to_dict())
+        record.update({str(k): v for k, v in part[additive].sum().items()})
         agencies = {a for p in members for a in card.proposals.get(p).agencies}
         record["n_agencies"] = len(agencies)
         records.append(record)

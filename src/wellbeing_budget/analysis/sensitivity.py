@@ -243,7 +243,7 @@ class Sensitivity:
                 }
             )
         table = pd.DataFrame(records)
-        distance = np.abs(np.log(table["multiplier"].astype(float)))
+        distance = pd.Series(np.abs(np.log(table["multiplier"].astype(float))))
         return (
             table.assign(_d=distance.fillna(np.inf))
             .sort_values("_d", kind="stable")

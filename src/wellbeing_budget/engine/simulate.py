@@ -218,7 +218,9 @@ def simulate_draws(inputs: SimulationInputs, draws: int, seed: int) -> Simulatio
         index = (np.arange(b, dtype=np.int64) * (n * k))[:, None] + slot[None, :]
         for target, table in ((current, inputs.now), (future, inputs.later)):
             values = table[chosen] * factor
-            sums = np.bincount(index.ravel(), weights=values.ravel(), minlength=b * n * k)
+            sums = np.bincount(index.ravel(), weights=values.ravel(), minlength=b * n * k).astype(
+                np.float64
+            )
             target[part] = _slot_totals(sums.reshape(b, n, k))
         # Only monetised impacts carry money: the others add exactly 0 and are skipped.
         ratio = _triangular(u_value, inputs.value_low[None, :], inputs.value_high[None, :])

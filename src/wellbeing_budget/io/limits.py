@@ -35,7 +35,7 @@ def parse_limits(text: str, name: str | None = None) -> list[MoneyLimit]:
     if not rows:
         raise ValidationError([Problem("the limits table is empty", (), name, 1)])
     header = [cell.strip().lower() for cell in rows[0]]
-    for column, cell in enumerate(header, start=1):
+    for position, cell in enumerate(header, start=1):
         if cell not in COLUMNS:
             problems.append(
                 Problem(
@@ -44,7 +44,7 @@ def parse_limits(text: str, name: str | None = None) -> list[MoneyLimit]:
                     (),
                     name,
                     1,
-                    column,
+                    position,
                 )
             )
     if "limit" not in header:
