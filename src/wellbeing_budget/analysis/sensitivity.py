@@ -301,8 +301,8 @@ class Sensitivity:
             )
         return self.ids.index(proposal_id)
 
-    def plot_tornado(self, proposal: str | None = None) -> Any:
-        """The tornado as a matplotlib figure."""
+    def plot(self, proposal: str | None = None) -> Any:
+        """The tornado of :meth:`tornado` as a matplotlib figure."""
         from ..views.decision import tornado_figure
 
         return tornado_figure(self.tornado(proposal), proposal or "top-scored proposal")

@@ -15,7 +15,7 @@ their low and high (triangular around the central value). Each input can be swit
 >>> table = sim.summary()
 >>> bool((table["current_total_p5"] <= table["current_total_p95"]).all())
 True
->>> 0.0 <= sim.prob_beats("mh-access-choice", "child-poverty-package") <= 1.0
+>>> 0.0 <= sim.prob_beats("mh-access-choice", "kiwirail") <= 1.0
 True
 """
 
