@@ -27,9 +27,13 @@ from .errors import (
 
 if TYPE_CHECKING:
     from .analysis.composite import index_uncertainty
+    from .analysis.portfolio import Package, Solution
     from .analysis.reexpress import Comparison, Rescored, compare, compare_frameworks, score_under
     from .analysis.results import Explanation, Scorecard, score
+    from .analysis.sensitivity import Sensitivity
+    from .analysis.uncertainty import Simulation
     from .io.crosswalks import list_crosswalks, load_crosswalk
+    from .io.limits import load_limits
     from .io.loading import (
         example_path,
         list_discount_schedules,
@@ -54,13 +58,24 @@ if TYPE_CHECKING:
         PopulationGroup,
         Source,
     )
+    from .model.limits import MoneyLimit
     from .model.proposal import FiscalEffect, Impact, MoneyLine, Proposal, ProposalSet, Timing
+    from .model.uncertainty import CostOverrun, EvidenceUncertainty, Uncertainty
     from .model.values import MoneyValue, ValueSet
     from .units import Quantity, ureg
 
 # The rest of the API is imported when first used (PEP 562): ``import wellbeing_budget`` then
 # costs no pint, pandas or matplotlib, and the command line answers ``--help`` at once.
 _LAZY = {
+    "Simulation": ".analysis.uncertainty",
+    "Sensitivity": ".analysis.sensitivity",
+    "Package": ".analysis.portfolio",
+    "Solution": ".analysis.portfolio",
+    "MoneyLimit": ".model.limits",
+    "load_limits": ".io.limits",
+    "Uncertainty": ".model.uncertainty",
+    "EvidenceUncertainty": ".model.uncertainty",
+    "CostOverrun": ".model.uncertainty",
     "index_uncertainty": ".analysis.composite",
     "Comparison": ".analysis.reexpress",
     "Rescored": ".analysis.reexpress",
@@ -110,10 +125,12 @@ _LAZY = {
 
 __all__ = [
     "Comparison",
+    "CostOverrun",
     "Crosswalk",
     "Direction",
     "DiscountSpec",
     "Domain",
+    "EvidenceUncertainty",
     "Explanation",
     "FiscalEffect",
     "Framework",
@@ -121,8 +138,10 @@ __all__ = [
     "Impact",
     "Indicator",
     "IndicatorCatalogue",
+    "MoneyLimit",
     "MoneyLine",
     "MoneyValue",
+    "Package",
     "Pillar",
     "PopulationGroup",
     "Problem",
@@ -132,8 +151,12 @@ __all__ = [
     "Rescored",
     "Scorecard",
     "SdrData",
+    "Sensitivity",
+    "Simulation",
+    "Solution",
     "Source",
     "Timing",
+    "Uncertainty",
     "UnitError",
     "UnknownIdError",
     "ValidationError",
@@ -153,6 +176,7 @@ __all__ = [
     "load_crosswalk",
     "load_discount_schedule",
     "load_framework",
+    "load_limits",
     "load_proposals",
     "load_value_set",
     "read_oecd",

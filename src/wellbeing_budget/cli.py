@@ -634,6 +634,151 @@ def _cmd_demo(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+# -- deciding: simulate, sensitivity, portfolio --------------------------------------------------
+
+
+def _write(text: str, args: argparse.Namespace, out: TextIO) -> int:
+    if getattr(args, "output", None):
+        write_text_atomic(args.output, text)
+        out.write(f"wrote {args.output}\n")
+    else:
+        out.write(text)
+    return 0
+
+
+def _cmd_simulate(args: argparse.Namespace, out: TextIO) -> int:
+    card = _score(args)
+    sim = card.simulate(
+        draws=args.draws, seed=args.seed, discount=args.discount or (), rank_by=args.rank_by
+    )
+    table = sim.summary()
+    if args.format == "csv":
+        return _write(csv_text(table), args, out)
+    rows = [
+        [
+            str(pid),
+            _figure(row.current_total),
+            f"{_figure(row.current_total_p5)} – {_figure(row.current_total_p95)}",
+            _figure(row.future_total),
+            f"{_figure(row.future_total_p5)} – {_figure(row.future_total_p95)}",
+            f"{row.p_first:.0%}",
+        ]
+        for pid, row in table.sort_values("current_total", ascending=False).iterrows()
+    ]
+    buffer = io.StringIO()
+    buffer.write(
+        f"{args.draws:,} draws, seed {args.seed}: effects by evidence strength, judgement "
+        "scales, values, domain weights and costs"
+        + (f"; discount schedules: scored, {', '.join(args.discount)}" if args.discount else "")
+        + ".\n\n"
+    )
+    header = ["proposal", "current", "current 5–95%", "future", "future 5–95%", "P(first)"]
+    _print_table(rows, header, buffer)
+    return _write(buffer.getvalue(), args, out)
+
+
+def _cmd_sensitivity(args: argparse.Namespace, out: TextIO) -> int:
+    card = _score(args)
+    from .analysis.sensitivity import DISCOUNT_TESTS
+
+    sens = card.sensitivity(metric=args.metric, discount=args.discount or DISCOUNT_TESTS)
+    table = sens.tornado(args.proposal)
+    if args.format == "csv":
+        return _write(csv_text(table, index=False), args, out)
+    focus = args.proposal or str(card.summary()[args.metric].idxmax())
+    buffer = io.StringIO()
+    buffer.write(
+        f"{args.metric} of {focus}, one input at a time (weights and judgement scales x0.5 and "
+        "x2, values low and high, each discount schedule for money and wellbeing alike):\n\n"
+    )
+    rows = [
+        [str(r.input), _figure(r.low), _figure(r.base), _figure(r.high), _figure(r.swing)]
+        for r in table.itertuples()
+    ]
+    _print_table(rows, ["input", "low", "scored", "high", "swing"], buffer)
+    if args.versus:
+        buffer.write(f"\nWhat would swap {focus} and {args.versus}:\n\n")
+        points = sens.switch_points(focus, args.versus)
+        _print_table(
+            [[str(r.input), str(r.change)] for r in points.itertuples()],
+            ["input", "change"],
+            buffer,
+        )
+    return _write(buffer.getvalue(), args, out)
+
+
+def _cmd_portfolio(args: argparse.Namespace, out: TextIO) -> int:
+    from .io.limits import load_limits
+
+    card = _score(args)
+    limits: list[Any] = list(args.limit or [])
+    if args.limits:
+        limits += load_limits(args.limits)
+    if not limits:
+        raise WellbeingBudgetError("give --limit '1.9 billion NZD' or --limits limits.csv")
+    shares = {}
+    for item in args.min_share or []:
+        key, _, value = item.partition("=")
+        try:
+            shares[key] = float(value)
+        except ValueError:
+            raise WellbeingBudgetError(
+                f"--min-share takes KIND:ID=SHARE (pillar:people=0.3), got {item!r}"
+            ) from None
+    missions = {}
+    for item in args.mission or []:
+        name, _, members = item.partition("=")
+        missions[name] = [m.strip() for m in members.split(",") if m.strip()]
+    package = card.choose(
+        limits=limits,
+        objective=args.objective,
+        must_fund=args.must or (),
+        exclusive=[group.split(",") for group in args.exclusive or []],
+        scalable=args.scalable or (),
+        min_share=shares,
+        missions=missions,
+    )
+    if args.format == "csv":
+        return _write(csv_text(package.chosen), args, out)
+    buffer = io.StringIO()
+    state = "proven optimal" if package.optimal else f"NOT proven optimal ({package.status})"
+    buffer.write(
+        f"Package maximising {args.objective}: {len(package.chosen)} of {len(card)} proposals, "
+        f"objective {package.objective:.6g} ({state}).\n\n"
+    )
+    _print_table(
+        [
+            [str(pid), f"{row.share:.0%}", _figure(row.objective)]
+            for pid, row in package.chosen.iterrows()
+        ],
+        ["funded", "share", "objective"],
+        buffer,
+    )
+    buffer.write(f"\nLimits ({card.currency}):\n\n")
+    _print_table(
+        [
+            [
+                str(r.limit),
+                _figure(r.amount),
+                _figure(r.used),
+                _figure(r.slack),
+                "yes" if r.binding else "",
+            ]
+            for r in package.limits.itertuples()
+        ],
+        ["limit", "amount", "used", "slack", "binding"],
+        buffer,
+    )
+    if len(package.excluded):
+        buffer.write("\nLeft out:\n\n")
+        _print_table(
+            [[str(r.proposal), str(r.reason)] for r in package.excluded.itertuples()],
+            ["proposal", "why"],
+            buffer,
+        )
+    return _write(buffer.getvalue(), args, out)
+
+
 def _example_path() -> Path:
     """The bundled NZ example: inside the installed package, or in the source checkout."""
     from .io.loading import example_path
@@ -724,6 +869,56 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--title", help="report title")
     _language_argument(p)
     p.set_defaults(func=_cmd_dashboard)
+
+    p = sub.add_parser(
+        "simulate", help="Monte Carlo: percentiles of every proposal's scores and P(first)"
+    )
+    _scoring_arguments(p)
+    p.add_argument("--draws", type=int, default=10_000)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument(
+        "--discount", action="append", metavar="NAME", help="also draw this discount schedule"
+    )
+    p.add_argument("--rank-by", default="current_total", help="figure ranked for P(first)")
+    p.add_argument("--format", choices=["table", "csv"], default="table")
+    p.add_argument("-o", "--output", metavar="PATH", help="write to a file instead")
+    p.set_defaults(func=_cmd_simulate)
+
+    p = sub.add_parser(
+        "sensitivity", help="one input at a time: tornado table and what would swap two bids"
+    )
+    _scoring_arguments(p)
+    p.add_argument("--metric", default="current_total", help="current_total, future_total...")
+    p.add_argument("--proposal", help="the proposal of the tornado (default: the top one)")
+    p.add_argument("--versus", metavar="ID", help="also show what would swap it with this one")
+    p.add_argument(
+        "--discount",
+        action="append",
+        metavar="NAME",
+        help="schedules to try (default: NZ 8%% test and the Green Book's)",
+    )
+    p.add_argument("--format", choices=["table", "csv"], default="table")
+    p.add_argument("-o", "--output", metavar="PATH", help="write to a file instead")
+    p.set_defaults(func=_cmd_sensitivity)
+
+    p = sub.add_parser("portfolio", help="the best package of proposals within money limits")
+    _scoring_arguments(p)
+    p.add_argument(
+        "--limit",
+        action="append",
+        metavar="MONEY",
+        help="total costs in every year, e.g. '1.9 billion NZD'",
+    )
+    p.add_argument("--limits", metavar="PATH", help="CSV of limits: limit, year, kind")
+    p.add_argument("--objective", default="current", help="current, future, benefit_npv, combined")
+    p.add_argument("--must", action="append", metavar="ID", help="a bid that must be funded")
+    p.add_argument("--exclusive", action="append", metavar="A,B", help="at most one of these")
+    p.add_argument("--scalable", action="append", metavar="ID", help="may be funded in part")
+    p.add_argument("--min-share", action="append", metavar="KIND:ID=SHARE")
+    p.add_argument("--mission", action="append", metavar="NAME=A,B,C", help="funded as one")
+    p.add_argument("--format", choices=["table", "csv"], default="table")
+    p.add_argument("-o", "--output", metavar="PATH", help="write to a file instead")
+    p.set_defaults(func=_cmd_portfolio)
 
     p = sub.add_parser("demo", help="score the bundled NZ 2019 example and write its report here")
     p.add_argument("-o", "--output", metavar="PATH", default="wellbeing-report.html")

@@ -72,7 +72,8 @@ def score(
         future_weight: when given, ``summary()`` adds ``combined_total = current +
             future_weight x future``. Without it the generations are never added up.
         evidence_weights: multiply effects by evidence strength, e.g.
-            ``{"high": 1, "medium": 0.75, "low": 0.5}``; all 1 by default.
+            ``{"high": 1, "medium": 0.75, "low": 0.5}``; by default the framework's
+            expected-value adjustments (``uncertainty:``; all 1 unless it declares others).
         progress: called now and then with (proposals checked, proposals in all).
     """
     if future_weight is not None and not (math.isfinite(future_weight) and future_weight >= 0):
@@ -94,6 +95,8 @@ def score(
             raise WellbeingBudgetError(f"evidence weights must be finite numbers >= 0, got {bad}")
         if not any(v > 0 for v in evidence_weights.values()):
             raise WellbeingBudgetError("evidence weights are all 0: every score would be 0")
+    if evidence_weights is None:
+        evidence_weights = _expected_value_adjustments(framework)
     compiled = compile_budget(
         framework,
         proposals,
@@ -105,6 +108,13 @@ def score(
     return Scorecard(
         compiled, run_engine(compiled, evidence_weights), future_weight, evidence_weights
     )
+
+
+def _expected_value_adjustments(framework: Framework) -> dict[str, float] | None:
+    """The framework's evidence adjustments as evidence weights; None when all are 1, so a
+    framework that declares none scores exactly as before."""
+    adjustments = framework.uncertainty_settings.adjustments
+    return None if all(v == 1.0 for v in adjustments.values()) else adjustments
 
 
 @dataclass(frozen=True, eq=False)
@@ -157,6 +167,9 @@ class Scorecard:
         # would otherwise recompute the summary each time.
         self._summary: pd.DataFrame | None = None
         self._positions: dict[str, int] | None = None
+        self.decision: dict[str, Any] = {}
+        """The latest simulation, sensitivity and package run on this card (the report and
+        the exports show them)."""
 
     # -- basic facts -------------------------------------------------------------------------
 
@@ -719,6 +732,37 @@ class Scorecard:
         crosswalk between the two (or the pillars they share): see
         :func:`wellbeing_budget.analysis.reexpress.reexpress`."""
         return reexpress(self, target, crosswalk)
+
+    # -- deciding (analysis/uncertainty.py, sensitivity.py, portfolio.py) ----------------------
+
+    def simulate(self, draws: int = 10_000, seed: int = 0, **options: Any) -> Any:
+        """Monte Carlo over effect sizes, judgement scales, values, domain weights, costs and
+        (given ``discount=[schedules]``) the discount schedule, each switchable (``effects``,
+        ``scales``, ``values``, ``weights``, ``costs``: True by default). Returns a
+        :class:`~wellbeing_budget.analysis.uncertainty.Simulation`; see that module."""
+        from .uncertainty import simulate
+
+        result = simulate(self, draws, seed, **options)
+        self.decision["simulation"] = result
+        return result
+
+    def sensitivity(self, **options: Any) -> Any:
+        """One input at a time: ranks, package and switch points; see
+        :func:`wellbeing_budget.analysis.sensitivity.sensitivity`."""
+        from .sensitivity import sensitivity
+
+        result = sensitivity(self, **options)
+        self.decision["sensitivity"] = result
+        return result
+
+    def choose(self, **options: Any) -> Any:
+        """The best package within the money limits; see
+        :func:`wellbeing_budget.analysis.portfolio.choose`."""
+        from .portfolio import choose
+
+        result = choose(self, **options)
+        self.decision["package"] = result
+        return result
 
     # -- views (rendered by wellbeing_budget.dashboard, imported when used) --------------------
 

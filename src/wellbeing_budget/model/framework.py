@@ -37,6 +37,7 @@ from ..units import (
 )
 from .base import Id, NotEmpty, Source, Text, _Model
 from .text import LocalisedText
+from .uncertainty import DEFAULT_UNCERTAINTY, Uncertainty
 from .values import Deflator, MoneyValue, PublicFunds, ValueSet, value_conversion
 
 if TYPE_CHECKING:
@@ -674,6 +675,7 @@ class Framework(_Model):
     public_funds: PublicFunds | None = None
     deflator: Deflator | None = None
     note: str | None = None
+    uncertainty: Uncertainty | None = None
 
     @model_validator(mode="before")
     @classmethod
@@ -920,6 +922,11 @@ class Framework(_Model):
         if self.deflator is None:
             return None
         return self.deflator.factor(value.price_year, self.price_year)
+
+    @property
+    def uncertainty_settings(self) -> Uncertainty:
+        """The framework's ``uncertainty:``, or the library's marked defaults."""
+        return self.uncertainty if self.uncertainty is not None else DEFAULT_UNCERTAINTY
 
     # -- views ---------------------------------------------------------------------------
 

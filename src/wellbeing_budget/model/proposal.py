@@ -149,6 +149,8 @@ class MoneyLine(_Model):
     year: Year
     amount: Quantity
     note: str | None = None
+    budget: Literal["operating", "capital"] = "operating"
+    """Which allowance a cost counts against when a package is chosen within limits."""
 
     @field_validator("amount")
     @classmethod

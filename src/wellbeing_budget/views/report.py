@@ -24,6 +24,7 @@ import numpy as np
 from .._version import __version__
 from ..io.files import write_text_atomic
 from ..model.text import in_language, language_of
+from .decision import decision_sections
 from .html import PILLAR_LABELS, PILLAR_NAMES
 from .i18n import format_number, translator
 from .palette import PILLAR_COLOURS, diverging, text_on
@@ -779,6 +780,7 @@ two generations are shown apart, never added up unless you give the future a wei
 {figures}
 <h2>{word("Proposals")}</h2>
 <div class="cards">{_cards(card, language)}</div>
+{decision_sections(card)}
 <h2>{word("Assumptions")}</h2>
 {_assumptions(card, language)}
 <footer>Written by wellbeing-budget {__version__}. Effect-years are standard effects × years,
