@@ -130,3 +130,69 @@ def test_a_failed_write_leaves_no_temporary_file(
     with pytest.raises(wb.WellbeingBudgetError, match=r"cannot write .*No space left"):
         card_titled("Bid").to_csv(tmp_path / "out.csv")
     assert list(tmp_path.iterdir()) == []
+
+
+def _decided(*titles: str) -> wb.Scorecard:
+    card = card_titled(*titles)
+    card.simulate(draws=400, seed=3)
+    card.sensitivity()
+    card.choose(limits="1 billion NZD")
+    return card
+
+
+def test_json_carries_the_decision_strictly() -> None:
+    import json
+
+    plain = card_titled("a", "b", "c")
+    assert "decision" not in json.loads(plain.to_json())
+    card = _decided("a", "b", "c")
+    document = json.loads(
+        card.to_json(), parse_constant=lambda c: pytest.fail(f"non-strict JSON {c}")
+    )
+    decision = document["decision"]
+    simulation = card.decision["simulation"]
+    percentiles = simulation.percentiles()
+    entry = decision["simulation"]["proposals"][1]
+    assert entry["id"] == "p1"
+    assert entry["current_total"]["p95"] == pytest.approx(
+        percentiles.loc["p1", "current_total_p95"]
+    )
+    assert entry["bcr"] == {"scored": None, "p5": None, "p50": None, "p95": None}
+    ranks = simulation.rank_probabilities()
+    assert entry["rank_at_most"] == pytest.approx(ranks.loc["p1"].tolist())
+    assert decision["simulation"]["seed"] == 3 and decision["simulation"]["draws"] == 400
+    package = card.decision["package"]
+    assert [row["id"] for row in decision["package"]["chosen"]] == package.ids
+    assert [row["slack"] for row in decision["package"]["limits"]] == pytest.approx(
+        package.limits["slack"].tolist()
+    )
+    assert decision["package"]["optimal"] is True
+    tornado = card.decision["sensitivity"].tornado()
+    assert [row["input"] for row in decision["sensitivity"]["tornado"]] == tornado["input"].tolist()
+    # same inputs and seed, same document
+    assert _decided("a", "b", "c").to_json() == card.to_json()
+
+
+def test_excel_carries_the_decision_as_text_safe_sheets(tmp_path: Path) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    card = _decided(*HOSTILE)
+    card.to_excel(tmp_path / "a.xlsx")
+    _decided(*HOSTILE).to_excel(tmp_path / "b.xlsx")
+    assert (tmp_path / "a.xlsx").read_bytes() == (tmp_path / "b.xlsx").read_bytes()
+    book = openpyxl.load_workbook(tmp_path / "a.xlsx")
+    for name in ("uncertainty", "rank_probabilities", "package", "package_limits", "tornado"):
+        assert name in book.sheetnames
+    rows = list(book["uncertainty"].values)
+    header = list(rows[0])
+    column = header.index("net_cost_npv_p95 [NZD]")
+    expected = card.decision["simulation"].percentiles()["net_cost_npv_p95"].tolist()
+    assert [row[column] for row in rows[1:]] == pytest.approx(expected)
+    limits = list(book["package_limits"].values)
+    assert limits[0][:2] == ("limit", "year") and "slack" in limits[0]
+    assert len(limits) - 1 == len(card.decision["package"].limits)
+    titles = [row[1] for row in list(book["package"].values)[1:]]
+    assert set(titles) <= {t.replace("\r", "\n") for t in HOSTILE} and titles
+    formulas = [
+        c.coordinate for ws in book for row in ws.iter_rows() for c in row if c.data_type == "f"
+    ]
+    assert formulas == []

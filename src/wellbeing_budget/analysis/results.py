@@ -764,6 +764,98 @@ class Scorecard:
         self.decision["package"] = result
         return result
 
+    def decision_tables(self, max_rank: int = 10) -> dict[str, pd.DataFrame]:
+        """The decision analyses this card carries (:attr:`decision`), as the tables the
+        exports write: ``uncertainty`` (scored value and percentiles of every figure, and
+        P(first)), ``rank_probabilities`` (P(rank <= k) for k up to ``max_rank``), ``package``,
+        ``package_limits`` (use and slack of each limit), ``package_excluded`` (with the
+        reason) and ``tornado``. A table appears only when its analysis was run.
+
+        >>> import wellbeing_budget as wb
+        >>> card = wb.score(
+        ...     wb.load_framework("nz-wellbeing-budget-2019"),
+        ...     wb.load_proposals("examples/nz-wellbeing-budget-2019/proposals.yaml"),
+        ... )
+        >>> card.decision_tables()
+        {}
+        >>> _ = card.choose(limits="1 billion NZD")
+        >>> sorted(card.decision_tables())
+        ['package', 'package_excluded', 'package_limits']
+        """
+        tables: dict[str, pd.DataFrame] = {}
+        simulation = self.decision.get("simulation")
+        if simulation is not None:
+            tables["uncertainty"] = simulation.summary().reset_index()
+            ranks = simulation.rank_probabilities(max_rank)
+            ranks.columns = [f"rank_at_most_{k}" for k in ranks.columns]
+            tables["rank_probabilities"] = ranks.reset_index()
+        package = self.decision.get("package")
+        if package is not None:
+            tables["package"] = package.chosen.reset_index()
+            tables["package_limits"] = package.limits.reset_index(drop=True)
+            tables["package_excluded"] = package.excluded.reset_index(drop=True)
+        sensitivity = self.decision.get("sensitivity")
+        if sensitivity is not None:
+            tables["tornado"] = sensitivity.tornado()
+        return tables
+
+    def _decision_json(self) -> dict[str, Any]:
+        """The decision analyses for :meth:`to_json` (see the schema in the docs)."""
+        out: dict[str, Any] = {}
+        simulation = self.decision.get("simulation")
+        if simulation is not None:
+            table = simulation.summary()
+            ranks = simulation.rank_probabilities(10).to_numpy(dtype=np.float64)
+            figures = [c for c in table.columns if f"{c}_p5" in table.columns]
+            entries = []
+            for n, proposal_id in enumerate(table.index.tolist()):
+                entry: dict[str, Any] = {"id": proposal_id}
+                for name in figures:
+                    entry[name] = {
+                        key: _number(table[f"{name}{suffix}"].iloc[n])
+                        for key, suffix in (
+                            ("scored", ""),
+                            ("p5", "_p5"),
+                            ("p50", "_p50"),
+                            ("p95", "_p95"),
+                        )
+                    }
+                entry["rank_at_most"] = [_number(v) for v in ranks[n]]
+                entries.append(entry)
+            settings = simulation.settings
+            out["simulation"] = {
+                "draws": settings["draws"],
+                "seed": settings["seed"],
+                "rank_by": settings["rank_by"],
+                "discount": list(settings["discount"]),
+                "inputs": {
+                    key: bool(settings[key])
+                    for key in ("effects", "scales", "values", "weights", "costs")
+                },
+                "proposals": entries,
+            }
+        sensitivity = self.decision.get("sensitivity")
+        if sensitivity is not None:
+            out["sensitivity"] = {
+                "metric": sensitivity.metric,
+                "factors": [float(f) for f in sensitivity.factors],
+                "tornado": _records(sensitivity.tornado()),
+            }
+        package = self.decision.get("package")
+        if package is not None:
+            out["package"] = {
+                "objective": _number(package.objective),
+                "objective_weights": {k: float(v) for k, v in package.objective_weights.items()},
+                "optimal": bool(package.optimal),
+                "status": str(package.status),
+                "currency": package.currency,
+                "binding": list(package.binding),
+                "chosen": _records(package.chosen.reset_index().rename(columns={"proposal": "id"})),
+                "limits": _records(package.limits),
+                "excluded": _records(package.excluded.rename(columns={"proposal": "id"})),
+            }
+        return out
+
     # -- views (rendered by wellbeing_budget.dashboard, imported when used) --------------------
 
     def _repr_html_(self) -> str:
@@ -813,7 +905,8 @@ class Scorecard:
 
     def to_excel(self, path: str | os.PathLike[str]) -> None:
         """An Excel workbook, one sheet per view (summary, tidy, groups, impacts,
-        assumptions), units in the column headers; written atomically."""
+        assumptions, and the decision tables of :meth:`decision_tables` when the card carries
+        them), units in the column headers; written atomically."""
         from ..views.exports import write_excel
 
         write_excel(self, path)
@@ -870,6 +963,8 @@ class Scorecard:
             "future_weight": self.future_weight,
             "proposals": proposals,
         }
+        if self.decision:
+            document["decision"] = self._decision_json()
         # allow_nan=False: strict JSON, never NaN or Infinity (blank figures are null)
         text = json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
         if path is not None:
@@ -896,6 +991,28 @@ _EXPLAINED_TOTALS = (
 def _number(value: Any) -> float | None:
     number = float(value)
     return None if math.isnan(number) else round(number, 10)
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """A table's rows as plain JSON values: numbers rounded as everywhere in the JSON, a
+    missing number as null, numpy scalars as Python ones."""
+    columns = [str(c) for c in frame.columns]
+    rows = []
+    for record in zip(*(frame[c].tolist() for c in frame.columns), strict=True):
+        row: dict[str, Any] = {}
+        for name, value in zip(columns, record, strict=True):
+            if value is None or value is pd.NA:
+                row[name] = None
+            elif isinstance(value, bool | np.bool_):
+                row[name] = bool(value)
+            elif isinstance(value, int | np.integer):
+                row[name] = int(value)
+            elif isinstance(value, float | np.floating):
+                row[name] = _number(value)
+            else:
+                row[name] = str(value)
+        rows.append(row)
+    return rows
 
 
 def _share(

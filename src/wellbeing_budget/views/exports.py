@@ -6,6 +6,7 @@ import importlib.util
 import io
 import math
 import os
+import re
 import zipfile
 from typing import TYPE_CHECKING, Any
 
@@ -31,9 +32,11 @@ def _with_units(frame: pd.DataFrame, currency: str) -> pd.DataFrame:
     renamed = {}
     for column in frame.columns:
         name = str(column)
+        # A percentile column (benefit_npv_p95) is in its figure's unit.
+        figure = re.sub(r"_p\d+$", "", name)
         if name.startswith(("current_", "future_", "combined_", "weighted_", "effect_years")):
             renamed[column] = f"{name} [effect-years]"
-        elif name.endswith("_npv"):
+        elif figure.endswith("_npv"):
             renamed[column] = f"{name} [{currency}]"
         elif name.startswith("ce_"):
             renamed[column] = f"{name} [effect-years per million {currency}]"
@@ -82,7 +85,7 @@ def _normalise(data: bytes) -> bytes:
 def excel_sheets(card: Scorecard) -> dict[str, pd.DataFrame]:
     """The tables of the workbook, by sheet name, units in the column headers."""
     currency = card.currency
-    return {
+    sheets = {
         "summary": _with_units(card.summary(), currency).reset_index(),
         "tidy": _with_units(card.to_frame(), currency),
         "groups": card.by_group().rename(
@@ -91,6 +94,9 @@ def excel_sheets(card: Scorecard) -> dict[str, pd.DataFrame]:
         "impacts": _with_units(card.impacts_frame(), currency),
         "assumptions": _assumptions(card),
     }
+    for name, frame in card.decision_tables().items():
+        sheets[name] = _with_units(frame, currency)
+    return sheets
 
 
 def write_excel(card: Scorecard, path: str | os.PathLike[str]) -> None:
