@@ -183,3 +183,19 @@ def test_limits_file_problems_are_located() -> None:
 def test_bad_requests_are_our_errors(nz: wb.Scorecard, options: dict, message: str) -> None:  # type: ignore[type-arg]
     with pytest.raises(wb.WellbeingBudgetError, match=message):
         nz.choose(**options)
+
+
+def test_the_frontier_reaches_the_report() -> None:
+    import wellbeing_budget as wb
+
+    from ..conftest import ROOT
+
+    card = wb.score(
+        wb.load_framework("nz-wellbeing-budget-2019"),
+        wb.load_proposals(ROOT / "examples" / "nz-wellbeing-budget-2019" / "proposals.yaml"),
+    )
+    assert "frontier" not in card.decision
+    table = card.frontier(limits="1 billion NZD", points=3)
+    assert len(table) >= 1 and card.decision["frontier"] is table
+    assert (table["cost_npv"] > 0).all()
+    assert "<h2>Current/future frontier</h2>" in card.to_html()

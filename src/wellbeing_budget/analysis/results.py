@@ -764,6 +764,13 @@ class Scorecard:
         self.decision["package"] = result
         return result
 
+    def frontier(self, **options: Any) -> pd.DataFrame:
+        """Efficient packages trading current against future generations (shown in the
+        report once computed); see :func:`wellbeing_budget.analysis.portfolio.frontier`."""
+        from .portfolio import frontier
+
+        return frontier(self, **options)
+
     def decision_tables(self, max_rank: int = 10) -> dict[str, pd.DataFrame]:
         """The decision analyses this card carries (:attr:`decision`), as the tables the
         exports write: ``uncertainty`` (scored value and percentiles of every figure, and
