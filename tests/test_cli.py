@@ -346,3 +346,15 @@ def test_show_and_dashboard_speak_danish(tmp_path: Path) -> None:
     html = report.read_text(encoding="utf-8")
     assert '<html lang="da">' in html
     assert "Mental trivsel" in html and "Arbejde og selvforsørgelse" in html
+
+
+def test_validate_knows_limits_files_and_publisher_indicator_data(tmp_path: Path) -> None:
+    limits = ROOT / "examples" / "dk-youth-mission" / "limits.csv"
+    status, text = run("validate", str(limits))
+    assert status == 0 and "(money limits)" in text
+    bad = tmp_path / "limits.csv"
+    bad.write_text("limit,year,kind\n12,1 million DKK,operating\n", encoding="utf-8")
+    assert run("validate", str(bad))[0] == 1
+    undp = ROOT / "examples" / "data" / "hdi-components-1990-2022.csv"
+    status, text = run("validate", str(undp))
+    assert status == 1 and "indicator data is checked against a framework" in text

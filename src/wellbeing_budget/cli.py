@@ -319,7 +319,7 @@ def _separator(args: argparse.Namespace) -> str:
 
 def _validate_table(path: Path, args: argparse.Namespace) -> tuple[str, list[Problem]]:
     columns = _table_columns(path, args)
-    if columns >= _INDICATOR_DATA_COLUMNS:
+    if columns >= _INDICATOR_DATA_COLUMNS - {"jurisdiction"}:  # a publisher may name it otherwise
         if not args.framework:
             return "indicator data", [
                 Problem(
@@ -330,6 +330,14 @@ def _validate_table(path: Path, args: argparse.Namespace) -> tuple[str, list[Pro
             ]
         framework = load_framework(args.framework)
         return "indicator data", _problems_of(lambda: framework.status(path), path)
+    if "limit" in columns and "proposal" not in columns:
+
+        def limits() -> None:
+            from .io.limits import load_limits
+
+            load_limits(path)
+
+        return "money limits", _problems_of(limits, path)
     if columns and columns <= {"proposal", "year", "amount", "kind", "note"}:
         return "costs table", [
             Problem(
