@@ -898,7 +898,7 @@ class Scorecard:
 
 def _json_texts(values: list[Any]) -> list[str]:
     """Each value as JSON would write it (strings as they are, no ASCII escapes)."""
-    encode = json.encoder.encode_basestring  # type: ignore[attr-defined]
+    encode = json.encoder.encode_basestring
     return [
         encode(v) if isinstance(v, str) else json.dumps(v, ensure_ascii=False, allow_nan=False)
         for v in values
@@ -932,8 +932,8 @@ def round_decimals(values: np.ndarray, decimals: int) -> np.ndarray:
     [0.12, 2.67, -0.0, 1e+300]
     """
     scale = 10.0**decimals
-    scaled = np.asarray(values, dtype=np.float64) * scale
-    with np.errstate(invalid="ignore"):
+    with np.errstate(over="ignore", invalid="ignore"):
+        scaled = np.asarray(values, dtype=np.float64) * scale
         fraction = np.abs(scaled - np.floor(scaled) - 0.5)
         # The product is within half an ulp of the exact one; 2**-50 of it is ample margin.
         doubtful = (fraction <= np.abs(scaled) * 2.0**-50) | (np.abs(scaled) >= 2.0**52)
