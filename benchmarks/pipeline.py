@@ -145,7 +145,7 @@ def tables(rows_wanted: int, runs: int, folder: Path) -> None:
     costs.to_csv(costs_path, index=False)
     timed = (
         "import time, json, resource\n{setup}\nt = time.perf_counter()\n{body}\n"
-        f"print(json.dumps({{'t': time.perf_counter() - t, 'peak': {_PEAK}}}))"
+        f"print(json.dumps({{{{'t': time.perf_counter() - t, 'peak': {_PEAK}}}}}))"
     )
     files = f"{str(impacts_path)!r}, {str(costs_path)!r}"
     pandas = fresh(

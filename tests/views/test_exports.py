@@ -196,3 +196,51 @@ def test_excel_carries_the_decision_as_text_safe_sheets(tmp_path: Path) -> None:
         c.coordinate for ws in book for row in ws.iter_rows() for c in row if c.data_type == "f"
     ]
     assert formulas == []
+
+
+AWKWARD = ("bell\x07ring", "_x0041_ stays", "a & <b> \"q\" 'r'", "  padded  ", "tab\there")
+
+
+def test_excel_keeps_any_text_and_every_number(tmp_path: Path) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    from openpyxl.utils.escape import unescape
+
+    from wellbeing_budget.views.exports import excel_sheets
+
+    card = card_titled(*AWKWARD, *HOSTILE)
+    card.to_excel(tmp_path / "scores.xlsx")
+    book = openpyxl.load_workbook(tmp_path / "scores.xlsx")
+    for name, frame in excel_sheets(card).items():
+        rows = list(book[name].iter_rows(values_only=True))
+        assert list(rows[0]) == [str(c) for c in frame.columns], name
+        assert len(rows) == len(frame) + 1, name
+        for written, record in zip(rows[1:], frame.itertuples(index=False), strict=True):
+            for got, value in zip(written, record, strict=True):
+                if isinstance(value, str):
+                    # What XML cannot hold (and text that looks like the escape itself) is
+                    # written as Excel writes it, _xHHHH_, which Excel reads back.
+                    assert unescape(got) == value.replace("\r", "\n"), name
+                elif value is None or (isinstance(value, float) and value != value):
+                    assert got is None, name
+                else:
+                    assert got == value, name  # numbers exactly, not to a few digits
+    assert book["summary"].freeze_panes == "B2"
+
+
+def test_excel_refuses_a_sheet_beyond_the_row_limit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from wellbeing_budget.views import exports
+
+    card = card_titled("a", "b", "c")
+    monkeypatch.setattr(exports, "EXCEL_MAX_ROWS", 3)
+    with pytest.raises(wb.WellbeingBudgetError, match=r"sheet 'summary' would have 4 rows.*CSV"):
+        card.to_excel(tmp_path / "scores.xlsx")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_excel_bytes_do_not_depend_on_the_day(tmp_path: Path) -> None:
+    card = card_titled(*AWKWARD)
+    card.to_excel(tmp_path / "a.xlsx")
+    card_titled(*AWKWARD).to_excel(tmp_path / "b.xlsx")
+    assert (tmp_path / "a.xlsx").read_bytes() == (tmp_path / "b.xlsx").read_bytes()

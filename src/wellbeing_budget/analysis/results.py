@@ -919,41 +919,48 @@ class Scorecard:
         write_excel(self, path)
 
     def to_json(self, path: str | os.PathLike[str] | None = None) -> str:
-        """The scorecard as JSON (schema ``wellbeing-budget/scorecard/1``, see docs)."""
+        """The scorecard as JSON (schema ``wellbeing-budget/scorecard/1``, see docs).
+
+        The text is what ``json.dumps(document, indent=2, ensure_ascii=False,
+        allow_nan=False)`` gives, built column by column: every proposal has the same
+        shape, so its entry is one template filled with values encoded a column at a time.
+
+        >>> import json
+        >>> import wellbeing_budget as wb
+        >>> card = wb.score(
+        ...     wb.load_framework("nz-wellbeing-budget-2019"),
+        ...     wb.load_proposals(wb.example_path("nz-wellbeing-budget-2019/proposals.yaml")),
+        ... )
+        >>> document = json.loads(card.to_json())
+        >>> document["schema"], len(document["proposals"]) == len(card.proposals)
+        ('wellbeing-budget/scorecard/1', True)
+        """
         summary = self.summary()
+        columns: list[list[str]] = []
 
-        # Column by column, then zipped: iterating rows of a DataFrame costs far more than
-        # the scoring itself.
-        def numbers(column: str) -> list[float | None]:
-            values = summary[column].to_numpy(dtype=np.float64).tolist()
-            return [None if math.isnan(v) else round(v, 10) for v in values]
+        def slot(tokens: list[str]) -> str:
+            # A placeholder the template keeps, quoted, where the column's values go
+            columns.append(tokens)
+            return f"\x00{len(columns) - 1}"
 
-        totals = {
-            generation: {name: numbers(f"{generation}_{name}") for name in (*PILLAR_NAMES, "total")}
-            for generation in GENERATIONS
+        entry: dict[str, Any] = {
+            "id": slot(_json_texts(summary.index.tolist())),
+            "title": slot(_json_texts(summary["title"].tolist())),
+            "lead_agency": slot(_json_texts(summary["lead_agency"].tolist())),
         }
-        combined = numbers("combined_total") if "combined_total" in summary.columns else None
-        money = {
-            key: numbers(key)
-            for key in ("cost_npv", "fiscal_npv", "net_cost_npv", "ce_current", "ce_future")
-        }
-        breadth = {
-            name: summary[f"n_{name}"].to_numpy(dtype=np.int64).tolist()
+        for generation in GENERATIONS:
+            entry[generation] = {
+                name: slot(_json_numbers(summary[f"{generation}_{name}"]))
+                for name in (*PILLAR_NAMES, "total")
+            }
+        if "combined_total" in summary.columns:
+            entry["combined_total"] = slot(_json_numbers(summary["combined_total"]))
+        for key in ("cost_npv", "fiscal_npv", "net_cost_npv", "ce_current", "ce_future"):
+            entry[key] = slot(_json_numbers(summary[key]))
+        entry["breadth"] = {
+            name: slot(_json_integers(summary[f"n_{name}"]))
             for name in ("agencies", "pillars", "domains")
         }
-        proposals = []
-        titles, leads = summary["title"].tolist(), summary["lead_agency"].tolist()
-        for n, proposal_id in enumerate(summary.index.tolist()):
-            entry: dict[str, Any] = {"id": proposal_id, "title": titles[n]}
-            entry["lead_agency"] = leads[n]
-            for generation in GENERATIONS:
-                entry[generation] = {name: v[n] for name, v in totals[generation].items()}
-            if combined is not None:
-                entry["combined_total"] = combined[n]
-            for key, values in money.items():
-                entry[key] = values[n]
-            entry["breadth"] = {name: values[n] for name, values in breadth.items()}
-            proposals.append(entry)
         document = {
             "schema": "wellbeing-budget/scorecard/1",
             "framework": {
@@ -968,15 +975,77 @@ class Scorecard:
                 "assessment_years": self.compiled.assessment_years,
             },
             "future_weight": self.future_weight,
-            "proposals": proposals,
+            "proposals": "\x00proposals",
         }
         if self.decision:
             document["decision"] = self._decision_json()
-        # allow_nan=False: strict JSON, never NaN or Infinity (blank figures are null)
-        text = json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+
+        def dumps(value: object) -> str:
+            # allow_nan=False: strict JSON, never NaN or Infinity (blank figures are null)
+            return json.dumps(value, indent=2, ensure_ascii=False, allow_nan=False)
+
+        # The entry sits two levels deep (document, proposals list): four more spaces a line.
+        template = dumps(entry).replace("%", "%%").replace("\n", "\n    ")
+        for k in range(len(columns)):
+            template = template.replace(f'"\\u0000{k}"', "%s", 1)
+        entries = [template % values for values in zip(*columns, strict=True)]
+        listed = "[\n    " + ",\n    ".join(entries) + "\n  ]" if entries else "[]"
+        # The list is written into its placeholder, which comes before the decision's keys.
+        text = dumps(document).replace('"\\u0000proposals"', listed, 1) + "\n"
         if path is not None:
             write_text_atomic(path, text)
         return text
+
+
+def _json_texts(values: list[Any]) -> list[str]:
+    """Each value as JSON would write it (strings as they are, no ASCII escapes)."""
+    encode = json.encoder.encode_basestring
+    return [
+        encode(v) if isinstance(v, str) else json.dumps(v, ensure_ascii=False, allow_nan=False)
+        for v in values
+    ]
+
+
+def _json_numbers(column: pd.Series) -> list[str]:
+    """A column's numbers as JSON text, rounded to 10 decimals (as ``round`` does, so the
+    digits are the shortest that read back the same), a blank as null."""
+    values = column.to_numpy(dtype=np.float64)
+    if np.isinf(values).any():
+        raise ValueError("Out of range float values are not JSON compliant")
+    blank = np.isnan(values)
+    rounded = round_decimals(values, 10).tolist()
+    # One C-encoded array split apart: numbers and NaN hold no ", ".
+    tokens = json.dumps(rounded)[1:-1].split(", ") if rounded else []
+    if blank.any():
+        for n in np.flatnonzero(blank).tolist():
+            tokens[n] = "null"
+    return tokens
+
+
+def round_decimals(values: np.ndarray, decimals: int) -> np.ndarray:
+    """``round(v, decimals)`` of every value, bit for bit, at numpy's speed.
+
+    ``np.round`` scales, rounds and unscales: the scaling may round, so on its own it can
+    differ from Python's correctly rounded ``round``. Scaled values that fall that close to a
+    half (or beyond 2**52, where the scaled value has no fraction left) are rounded by Python.
+
+    >>> round_decimals(np.array([0.125, 2.675, -1e-12, 1e300]), 2).tolist()
+    [0.12, 2.67, -0.0, 1e+300]
+    """
+    scale = 10.0**decimals
+    with np.errstate(over="ignore", invalid="ignore"):
+        scaled = np.asarray(values, dtype=np.float64) * scale
+        fraction = np.abs(scaled - np.floor(scaled) - 0.5)
+        # The product is within half an ulp of the exact one; 2**-50 of it is ample margin.
+        doubtful = (fraction <= np.abs(scaled) * 2.0**-50) | (np.abs(scaled) >= 2.0**52)
+    result = np.rint(scaled) / scale
+    for n in np.flatnonzero(doubtful).tolist():
+        result[n] = round(float(values[n]), decimals)
+    return result
+
+
+def _json_integers(column: pd.Series) -> list[str]:
+    return [str(v) for v in column.to_numpy(dtype=np.int64).tolist()]
 
 
 _EXPLAINED_TOTALS = (
