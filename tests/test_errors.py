@@ -26,3 +26,7 @@ def test_validation_error_lists_every_problem() -> None:
 def test_did_you_mean_only_suggests_close_words() -> None:
     assert did_you_mean("helth", ["health", "housing"]) == "; did you mean 'health'?"
     assert did_you_mean("zzzz", ["health", "housing"]) == ""
+
+
+def test_a_null_key_in_a_path_is_shown_not_a_crash() -> None:
+    assert format_path((None, "name")) == "None.name"  # type: ignore[arg-type]

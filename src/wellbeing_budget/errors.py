@@ -39,7 +39,9 @@ def format_path(path: Sequence[PathElement]) -> str:
         if isinstance(element, int):
             out.append(f"[{element}]")
         else:
-            out.append(f".{element}" if out else element)
+            # A YAML key may be null or a number written as a key: shown as written
+            name = element if isinstance(element, str) else repr(element)
+            out.append(f".{name}" if out else name)
     return "".join(out)
 
 
