@@ -33,6 +33,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -130,12 +131,41 @@ class SimulationDraws:
             return np.where(usable, self.benefit / np.where(usable, public_cost, 1.0), np.nan)
 
 
+def _generation_matrix(inputs: SimulationInputs, slot: IntArray, alternative: int) -> Any:
+    """Sparse (2 x proposals x slots) x impacts matrix of one discount alternative's weighted
+    effect-years, current generation's rows first.
+
+    Its product with impacts x draws factors is each slot's sum of ``effect-years x factor``,
+    taken impact by impact in the impacts' order from 0, exactly as the summary's
+    ``np.bincount`` takes it: factors of 1 give the scores to the last bit. It replaces a
+    bincount over every draw and impact (and its product and index arrays) by one pass over
+    contiguous draws per impact.
+    """
+    from scipy import sparse  # type: ignore[import-untyped]  # only here: import time
+
+    size = len(slot)
+    rows = inputs.n_proposals * inputs.n_slots
+    impact = np.arange(size)
+    matrix = sparse.csr_array(
+        (
+            np.concatenate([inputs.now[alternative], inputs.later[alternative]]),
+            (np.concatenate([slot, rows + slot]), np.concatenate([impact, impact])),
+        ),
+        shape=(2 * rows, size),
+    )
+    # Canonical form keeps each row's impacts in ascending order: the summation order above.
+    matrix.sum_duplicates()
+    matrix.sort_indices()
+    return matrix
+
+
 def _slot_totals(sums: FloatArray) -> FloatArray:
-    """Sum the last axis left to right, as numpy sums a short contiguous row (the summary's
-    ``by_pillar.sum(axis=1)``), but without a slow reduction over a tiny axis."""
-    total = sums[:, :, 0].copy()
-    for j in range(1, sums.shape[2]):
-        total += sums[:, :, j]
+    """Sum the slot axis (second to last) left to right, as numpy sums a short contiguous row
+    (the summary's ``by_pillar.sum(axis=1)``), but without a slow reduction over a tiny
+    axis."""
+    total = sums[..., 0, :].copy()
+    for j in range(1, sums.shape[-2]):
+        total += sums[..., j, :]
     return total
 
 
@@ -172,6 +202,12 @@ def _evidence_factors(
     return factors
 
 
+def _per_draw(table: FloatArray, chosen: IntArray) -> FloatArray:
+    """Each draw's row of a per-alternative table; with a single alternative, that row
+    broadcast, so no draws x impacts copy is made (the products are the same numbers)."""
+    return table[:1] if len(table) == 1 else table[chosen]
+
+
 def _triangular(u: FloatArray, low: FloatArray, high: FloatArray) -> FloatArray:
     """Inverse CDF of the triangular distribution on [low, high] with mode 1."""
     width = high - low
@@ -196,6 +232,13 @@ def simulate_draws(inputs: SimulationInputs, draws: int, seed: int) -> Simulatio
     cumulative /= cumulative[-1]
     priced = np.flatnonzero(inputs.impact_value >= 0)
     n_values = len(inputs.value_low)
+    # A domain weight and a judgement scale multiply the same impacts together: their product
+    # is formed once per distinct (domain, scale) pair, then gathered once per impact.
+    pairs, pair_of_impact = np.unique(
+        np.stack([inputs.impact_domain, inputs.impact_scale]), axis=1, return_inverse=True
+    )
+    pair_of_impact = pair_of_impact.ravel()
+    generations = [_generation_matrix(inputs, slot, a) for a in range(len(inputs.now))]
     for block, part in _blocks(draws):
         b = part.stop - part.start
         rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(block,)))
@@ -214,24 +257,29 @@ def simulate_draws(inputs: SimulationInputs, draws: int, seed: int) -> Simulatio
         effect = _evidence_factors(rng, inputs, z_effect)
         weight = _mean_one_lognormal(z_domain, inputs.domain_sigma[None, :])
         scale = _mean_one_lognormal(z_scale, inputs.scale_sigma[None, :])
-        factor = effect * weight[:, inputs.impact_domain] * scale[:, inputs.impact_scale]
-        index = (np.arange(b, dtype=np.int64) * (n * k))[:, None] + slot[None, :]
-        for target, table in ((current, inputs.now), (future, inputs.later)):
-            values = table[chosen] * factor
-            sums = np.bincount(index.ravel(), weights=values.ravel(), minlength=b * n * k).astype(
-                np.float64
-            )
-            target[part] = _slot_totals(sums.reshape(b, n, k))
+        factor = effect * (weight[:, pairs[0]] * scale[:, pairs[1]])[:, pair_of_impact]
+        # Impacts x draws, so the sparse product runs along contiguous draws.
+        by_impact = np.ascontiguousarray(factor.T, dtype=np.float64)
+        sums = np.empty((2 * n * k, b))
+        for a, matrix in enumerate(generations):
+            draws_here = chosen == a
+            if draws_here.all():
+                sums = matrix @ by_impact
+            elif draws_here.any():
+                sums[:, draws_here] = matrix @ by_impact[:, draws_here]
+        totals = _slot_totals(sums.reshape(2, n, k, b))
+        current[part] = totals[0].T
+        future[part] = totals[1].T
         # Only monetised impacts carry money: the others add exactly 0 and are skipped.
         ratio = _triangular(u_value, inputs.value_low[None, :], inputs.value_high[None, :])
         money = effect[:, priced] * ratio[:, inputs.impact_value[priced]]
         flat = (np.arange(b, dtype=np.int64) * n)[:, None] + inputs.impact_proposal[priced][None, :]
-        values = inputs.benefit[chosen][:, priced] * money
+        values = _per_draw(inputs.benefit, chosen)[:, priced] * money
         benefit[part] = np.bincount(flat.ravel(), weights=values.ravel(), minlength=b * n).reshape(
             b, n
         )
         overrun = inputs.overrun_low + (inputs.overrun_high - inputs.overrun_low) * u_overrun
-        costs = inputs.cost[chosen] * (1.0 + overrun)
+        costs = _per_draw(inputs.cost, chosen) * (1.0 + overrun)
         cost_out[part] = costs
-        net_cost[part] = costs - inputs.fiscal[chosen]
+        net_cost[part] = costs - _per_draw(inputs.fiscal, chosen)
     return SimulationDraws(current, future, benefit, net_cost, cost_out, alternative)
