@@ -116,7 +116,7 @@ class SimulationInputs:
 class SimulationDraws:
     """Per draw and proposal: effect-years of each generation, benefit NPV, net cost NPV."""
 
-    current: FloatArray  # (D, P)
+    current: FloatArray  # (D, P), Fortran order: each proposal's draws are contiguous
     future: FloatArray
     benefit: FloatArray
     net_cost: FloatArray
@@ -125,6 +125,8 @@ class SimulationDraws:
 
     def bcr(self, public_funds: float, priced: BoolArray) -> FloatArray:
         """Benefit-cost ratio per draw, as the summary computes it (nan where unknown)."""
+        if not priced.any():  # the common case of no monetised effect: skip the arithmetic
+            return np.full(self.net_cost.shape, np.nan)
         public_cost = self.net_cost * (1.0 + public_funds)
         usable = (public_cost > 0) & priced[None, :]
         with np.errstate(invalid="ignore", divide="ignore"):
@@ -223,9 +225,10 @@ def simulate_draws(inputs: SimulationInputs, draws: int, seed: int) -> Simulatio
     """Run ``draws`` draws; see the module docstring for what a draw does."""
     n, k = inputs.n_proposals, inputs.n_slots
     n_impacts = len(inputs.impact_proposal)
-    shape = (draws, n)
-    current, future = np.empty(shape), np.empty(shape)
-    benefit, net_cost, cost_out = np.empty(shape), np.empty(shape), np.empty(shape)
+    # Stored proposal by proposal (each proposal's draws contiguous) and shown draws x
+    # proposals: percentiles then run along contiguous memory, and a block's sums, computed
+    # proposals x draws, are written without a transpose.
+    current, future, benefit, net_cost, cost_out = (np.empty((n, draws)).T for _ in range(5))
     alternative = np.empty(draws, dtype=np.int64)
     slot = inputs.impact_proposal * k + inputs.impact_slot
     cumulative = np.cumsum(inputs.alternative_weight)
@@ -249,7 +252,7 @@ def simulate_draws(inputs: SimulationInputs, draws: int, seed: int) -> Simulatio
         z_scale = rng.standard_normal((b, len(inputs.scale_sigma)), dtype=np.float32)
         u_value = rng.random((b, n_values))
         u_alternative = rng.random(b)
-        u_overrun = rng.random((b, n))
+        u_overrun = rng.random((n, b))
         chosen = np.minimum(
             np.searchsorted(cumulative, u_alternative, side="right"), len(cumulative) - 1
         )
@@ -279,7 +282,7 @@ def simulate_draws(inputs: SimulationInputs, draws: int, seed: int) -> Simulatio
             b, n
         )
         overrun = inputs.overrun_low + (inputs.overrun_high - inputs.overrun_low) * u_overrun
-        costs = _per_draw(inputs.cost, chosen) * (1.0 + overrun)
-        cost_out[part] = costs
-        net_cost[part] = costs - _per_draw(inputs.fiscal, chosen)
+        costs = _per_draw(inputs.cost, chosen).T * (1.0 + overrun)
+        cost_out[part] = costs.T
+        net_cost[part] = (costs - _per_draw(inputs.fiscal, chosen).T).T
     return SimulationDraws(current, future, benefit, net_cost, cost_out, alternative)
