@@ -4,7 +4,7 @@ nz-lsf-2021, with every input uncertain (effects, judgement scales, weights, val
 Prints the time of ``card.simulate`` (draws only, and with percentiles and rank
 probabilities), the peak memory of the process, and the ratio of the kernel's time to a plain
 numpy kernel run in the same process on the same random numbers (a dense one-hot matrix
-product per block instead of our bincount sums). Targets on this 2-core machine: simulate
+product per block instead of our sparse slot sums). Targets on this 2-core machine: simulate
 under 3 s and the process under 1 GiB. Figures are medians of ``--repeat`` runs in one
 process (the first run also pays for importing scipy.sparse), printed, never asserted.
 

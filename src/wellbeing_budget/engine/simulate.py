@@ -133,32 +133,36 @@ class SimulationDraws:
             return np.where(usable, self.benefit / np.where(usable, public_cost, 1.0), np.nan)
 
 
-def _generation_matrix(inputs: SimulationInputs, slot: IntArray, alternative: int) -> Any:
-    """Sparse (2 x proposals x slots) x impacts matrix of one discount alternative's weighted
-    effect-years, current generation's rows first.
+def _sum_matrix(data: FloatArray, row: IntArray, rows: int, columns: int) -> Any:
+    """Sparse rows x columns matrix with ``data[i]`` at ``(row[i], i % columns)``.
 
-    Its product with impacts x draws factors is each slot's sum of ``effect-years x factor``,
-    taken impact by impact in the impacts' order from 0, exactly as the summary's
-    ``np.bincount`` takes it: factors of 1 give the scores to the last bit. It replaces a
-    bincount over every draw and impact (and its product and index arrays) by one pass over
-    contiguous draws per impact.
+    Its product with columns x draws factors is each row's sum of ``data x factor``, taken
+    in ascending column from 0, exactly as the summary's ``np.bincount`` takes it: factors of 1
+    give the scores to the last bit. It replaces a bincount over every draw and impact (and
+    its product and index arrays) by one pass over contiguous draws per impact.
     """
     from scipy import sparse  # type: ignore[import-untyped]  # only here: import time
 
-    size = len(slot)
-    rows = inputs.n_proposals * inputs.n_slots
-    impact = np.arange(size)
     matrix = sparse.csr_array(
-        (
-            np.concatenate([inputs.now[alternative], inputs.later[alternative]]),
-            (np.concatenate([slot, rows + slot]), np.concatenate([impact, impact])),
-        ),
-        shape=(2 * rows, size),
+        (data, (row, np.arange(len(data)) % columns)), shape=(rows, columns), dtype=np.float64
     )
-    # Canonical form keeps each row's impacts in ascending order: the summation order above.
+    # Canonical form keeps each row's entries in ascending order: the summation order above.
     matrix.sum_duplicates()
     matrix.sort_indices()
     return matrix
+
+
+def _by_alternative(matrices: list[Any], factors: FloatArray, chosen: IntArray) -> FloatArray:
+    """Each draw's column of ``matrix @ factors``, with the matrix of its discount
+    alternative."""
+    if len(matrices) == 1:
+        return np.asarray(matrices[0] @ factors)
+    out = np.empty((matrices[0].shape[0], factors.shape[1]))
+    for a, matrix in enumerate(matrices):
+        here = chosen == a
+        if here.any():
+            out[:, here] = matrix @ factors[:, here]
+    return out
 
 
 def _slot_totals(sums: FloatArray) -> FloatArray:
@@ -185,22 +189,23 @@ def _mean_one_lognormal(z: NDArray[np.float32], sigma: FloatArray) -> NDArray[np
 def _evidence_factors(
     rng: np.random.Generator, inputs: SimulationInputs, z: NDArray[np.float32]
 ) -> NDArray[np.float32]:
-    sigma = inputs.evidence_sigma[inputs.impact_evidence][None, :]
-    normal = inputs.evidence_normal[inputs.impact_evidence]
+    """Impacts x draws evidence factors from impacts x draws standard normals."""
+    sigma = inputs.evidence_sigma[inputs.impact_evidence][:, None]
+    normal = inputs.evidence_normal[inputs.impact_evidence][:, None]
     factors = _mean_one_lognormal(z, sigma)
     if normal.any():
         linear = (1.0 + sigma * z).astype(np.float32)
-        truncate = normal & ~inputs.evidence_reverse[inputs.impact_evidence]
+        truncate = normal & ~inputs.evidence_reverse[inputs.impact_evidence][:, None]
         # Truncated at 0 by redrawing: a beneficial effect keeps its sign unless the evidence
         # level says it may reverse.
         for _ in range(1000):
-            bad = (linear < 0) & truncate[None, :]
+            bad = (linear < 0) & truncate
             if not bad.any():
                 break
-            linear[bad] = 1.0 + sigma[0, np.nonzero(bad)[1]] * rng.standard_normal(bad.sum())
+            linear[bad] = 1.0 + sigma[np.nonzero(bad)[0], 0] * rng.standard_normal(bad.sum())
         else:  # pragma: no cover - needs a spread so wide that 1000 redraws stay negative
-            linear = np.where((linear < 0) & truncate[None, :], 0.0, linear)
-        factors = np.where(normal[None, :], linear, factors)
+            linear = np.where((linear < 0) & truncate, 0.0, linear)
+        factors = np.where(normal, linear, factors)
     return factors
 
 
@@ -241,13 +246,29 @@ def simulate_draws(inputs: SimulationInputs, draws: int, seed: int) -> Simulatio
         np.stack([inputs.impact_domain, inputs.impact_scale]), axis=1, return_inverse=True
     )
     pair_of_impact = pair_of_impact.ravel()
-    generations = [_generation_matrix(inputs, slot, a) for a in range(len(inputs.now))]
+    rows = n * k
+    # Current generation's slots first, then future generations': one product gives both.
+    generations = [
+        _sum_matrix(
+            np.concatenate([inputs.now[a], inputs.later[a]]),
+            np.concatenate([slot, rows + slot]),
+            2 * rows,
+            n_impacts,
+        )
+        for a in range(len(inputs.now))
+    ]
+    # Only monetised impacts carry money: the others add exactly 0 and are left out.
+    monies = [
+        _sum_matrix(inputs.benefit[a][priced], inputs.impact_proposal[priced], n, len(priced))
+        for a in range(len(inputs.benefit))
+    ]
     for block, part in _blocks(draws):
         b = part.stop - part.start
         rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(block,)))
         # Single precision is ample for a factor drawn around 1, and halves the time of the
-        # largest arrays; a zero spread still gives exactly 1.
-        z_effect = rng.standard_normal((b, n_impacts), dtype=np.float32)
+        # largest arrays; a zero spread still gives exactly 1. Impacts x draws, so that the
+        # sparse products run along contiguous draws.
+        z_effect = rng.standard_normal((n_impacts, b), dtype=np.float32)
         z_domain = rng.standard_normal((b, len(inputs.domain_sigma)), dtype=np.float32)
         z_scale = rng.standard_normal((b, len(inputs.scale_sigma)), dtype=np.float32)
         u_value = rng.random((b, n_values))
@@ -260,27 +281,14 @@ def simulate_draws(inputs: SimulationInputs, draws: int, seed: int) -> Simulatio
         effect = _evidence_factors(rng, inputs, z_effect)
         weight = _mean_one_lognormal(z_domain, inputs.domain_sigma[None, :])
         scale = _mean_one_lognormal(z_scale, inputs.scale_sigma[None, :])
-        factor = effect * (weight[:, pairs[0]] * scale[:, pairs[1]])[:, pair_of_impact]
-        # Impacts x draws, so the sparse product runs along contiguous draws.
-        by_impact = np.ascontiguousarray(factor.T, dtype=np.float64)
-        sums = np.empty((2 * n * k, b))
-        for a, matrix in enumerate(generations):
-            draws_here = chosen == a
-            if draws_here.all():
-                sums = matrix @ by_impact
-            elif draws_here.any():
-                sums[:, draws_here] = matrix @ by_impact[:, draws_here]
-        totals = _slot_totals(sums.reshape(2, n, k, b))
+        pair_factor = np.ascontiguousarray((weight[:, pairs[0]] * scale[:, pairs[1]]).T)
+        factor = (effect * pair_factor[pair_of_impact]).astype(np.float64)
+        totals = _slot_totals(_by_alternative(generations, factor, chosen).reshape(2, n, k, b))
         current[part] = totals[0].T
         future[part] = totals[1].T
-        # Only monetised impacts carry money: the others add exactly 0 and are skipped.
         ratio = _triangular(u_value, inputs.value_low[None, :], inputs.value_high[None, :])
-        money = effect[:, priced] * ratio[:, inputs.impact_value[priced]]
-        flat = (np.arange(b, dtype=np.int64) * n)[:, None] + inputs.impact_proposal[priced][None, :]
-        values = _per_draw(inputs.benefit, chosen)[:, priced] * money
-        benefit[part] = np.bincount(flat.ravel(), weights=values.ravel(), minlength=b * n).reshape(
-            b, n
-        )
+        money = effect[priced] * ratio.T[inputs.impact_value[priced]]
+        benefit[part] = _by_alternative(monies, money, chosen).T
         overrun = inputs.overrun_low + (inputs.overrun_high - inputs.overrun_low) * u_overrun
         costs = _per_draw(inputs.cost, chosen).T * (1.0 + overrun)
         cost_out[part] = costs.T
