@@ -7,9 +7,11 @@ import sys
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import wellbeing_budget as wb
-from wellbeing_budget.analysis.uncertainty import FIGURES
+from wellbeing_budget.analysis.uncertainty import FIGURES, _argsort_rows_stable
 from wellbeing_budget.engine.simulate import BLOCK
 from wellbeing_budget.model.uncertainty import EvidenceUncertainty, Uncertainty
 
@@ -163,3 +165,34 @@ def test_the_card_carries_the_latest_simulation(nz: wb.Scorecard) -> None:
 def test_bad_options_are_our_errors(nz: wb.Scorecard, options: dict, message: str) -> None:  # type: ignore[type-arg]
     with pytest.raises(wb.WellbeingBudgetError, match=message):
         nz.simulate(**options)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    draws=st.integers(1, 60),
+    q=st.lists(st.floats(0, 100), min_size=1, max_size=5),
+    seed=st.integers(0, 2**16),
+)
+def test_percentiles_equal_numpys(nz: wb.Scorecard, draws: int, q: list[float], seed: int) -> None:
+    sim = nz.simulate(draws=draws, seed=seed)
+    table = sim.percentiles(q)
+    for name in ("current_total", "net_cost_npv"):
+        expected = np.percentile(sim.figure(name), q, axis=0)
+        for row, pct in enumerate(q):
+            assert np.array_equal(table[f"{name}_p{pct:g}"].to_numpy(), expected[row]), pct
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    rows=st.lists(
+        st.lists(st.sampled_from([-1.0, 0.0, 0.5, 2.0, np.inf]), min_size=1, max_size=12).map(
+            tuple
+        ),
+        min_size=1,
+        max_size=8,
+    ).filter(lambda r: len({len(x) for x in r}) == 1)
+)
+def test_ranks_break_ties_by_proposal_order(rows: list[tuple[float, ...]]) -> None:
+    # Few distinct values, so most rows have ties: the fast sort must agree with the stable one
+    key = np.array(rows)
+    assert np.array_equal(_argsort_rows_stable(key), np.argsort(key, axis=1, kind="stable"))

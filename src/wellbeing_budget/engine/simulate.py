@@ -33,6 +33,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -115,7 +116,7 @@ class SimulationInputs:
 class SimulationDraws:
     """Per draw and proposal: effect-years of each generation, benefit NPV, net cost NPV."""
 
-    current: FloatArray  # (D, P)
+    current: FloatArray  # (D, P), Fortran order: each proposal's draws are contiguous
     future: FloatArray
     benefit: FloatArray
     net_cost: FloatArray
@@ -124,18 +125,53 @@ class SimulationDraws:
 
     def bcr(self, public_funds: float, priced: BoolArray) -> FloatArray:
         """Benefit-cost ratio per draw, as the summary computes it (nan where unknown)."""
+        if not priced.any():  # the common case of no monetised effect: skip the arithmetic
+            return np.full(self.net_cost.shape, np.nan)
         public_cost = self.net_cost * (1.0 + public_funds)
         usable = (public_cost > 0) & priced[None, :]
         with np.errstate(invalid="ignore", divide="ignore"):
             return np.where(usable, self.benefit / np.where(usable, public_cost, 1.0), np.nan)
 
 
+def _sum_matrix(data: FloatArray, row: IntArray, rows: int, columns: int) -> Any:
+    """Sparse rows x columns matrix with ``data[i]`` at ``(row[i], i % columns)``.
+
+    Its product with columns x draws factors is each row's sum of ``data x factor``, taken
+    in ascending column from 0, exactly as the summary's ``np.bincount`` takes it: factors of 1
+    give the scores to the last bit. It replaces a bincount over every draw and impact (and
+    its product and index arrays) by one pass over contiguous draws per impact.
+    """
+    from scipy import sparse  # type: ignore[import-untyped]  # only here: import time
+
+    matrix = sparse.csr_array(
+        (data, (row, np.arange(len(data)) % columns)), shape=(rows, columns), dtype=np.float64
+    )
+    # Canonical form keeps each row's entries in ascending order: the summation order above.
+    matrix.sum_duplicates()
+    matrix.sort_indices()
+    return matrix
+
+
+def _by_alternative(matrices: list[Any], factors: FloatArray, chosen: IntArray) -> FloatArray:
+    """Each draw's column of ``matrix @ factors``, with the matrix of its discount
+    alternative."""
+    if len(matrices) == 1:
+        return np.asarray(matrices[0] @ factors)
+    out = np.empty((matrices[0].shape[0], factors.shape[1]))
+    for a, matrix in enumerate(matrices):
+        here = chosen == a
+        if here.any():
+            out[:, here] = matrix @ factors[:, here]
+    return out
+
+
 def _slot_totals(sums: FloatArray) -> FloatArray:
-    """Sum the last axis left to right, as numpy sums a short contiguous row (the summary's
-    ``by_pillar.sum(axis=1)``), but without a slow reduction over a tiny axis."""
-    total = sums[:, :, 0].copy()
-    for j in range(1, sums.shape[2]):
-        total += sums[:, :, j]
+    """Sum the slot axis (second to last) left to right, as numpy sums a short contiguous row
+    (the summary's ``by_pillar.sum(axis=1)``), but without a slow reduction over a tiny
+    axis."""
+    total = sums[..., 0, :].copy()
+    for j in range(1, sums.shape[-2]):
+        total += sums[..., j, :]
     return total
 
 
@@ -153,23 +189,30 @@ def _mean_one_lognormal(z: NDArray[np.float32], sigma: FloatArray) -> NDArray[np
 def _evidence_factors(
     rng: np.random.Generator, inputs: SimulationInputs, z: NDArray[np.float32]
 ) -> NDArray[np.float32]:
-    sigma = inputs.evidence_sigma[inputs.impact_evidence][None, :]
-    normal = inputs.evidence_normal[inputs.impact_evidence]
+    """Impacts x draws evidence factors from impacts x draws standard normals."""
+    sigma = inputs.evidence_sigma[inputs.impact_evidence][:, None]
+    normal = inputs.evidence_normal[inputs.impact_evidence][:, None]
     factors = _mean_one_lognormal(z, sigma)
     if normal.any():
         linear = (1.0 + sigma * z).astype(np.float32)
-        truncate = normal & ~inputs.evidence_reverse[inputs.impact_evidence]
+        truncate = normal & ~inputs.evidence_reverse[inputs.impact_evidence][:, None]
         # Truncated at 0 by redrawing: a beneficial effect keeps its sign unless the evidence
         # level says it may reverse.
         for _ in range(1000):
-            bad = (linear < 0) & truncate[None, :]
+            bad = (linear < 0) & truncate
             if not bad.any():
                 break
-            linear[bad] = 1.0 + sigma[0, np.nonzero(bad)[1]] * rng.standard_normal(bad.sum())
+            linear[bad] = 1.0 + sigma[np.nonzero(bad)[0], 0] * rng.standard_normal(bad.sum())
         else:  # pragma: no cover - needs a spread so wide that 1000 redraws stay negative
-            linear = np.where((linear < 0) & truncate[None, :], 0.0, linear)
-        factors = np.where(normal[None, :], linear, factors)
+            linear = np.where((linear < 0) & truncate, 0.0, linear)
+        factors = np.where(normal, linear, factors)
     return factors
+
+
+def _per_draw(table: FloatArray, chosen: IntArray) -> FloatArray:
+    """Each draw's row of a per-alternative table; with a single alternative, that row
+    broadcast, so no draws x impacts copy is made (the products are the same numbers)."""
+    return table[:1] if len(table) == 1 else table[chosen]
 
 
 def _triangular(u: FloatArray, low: FloatArray, high: FloatArray) -> FloatArray:
@@ -187,26 +230,50 @@ def simulate_draws(inputs: SimulationInputs, draws: int, seed: int) -> Simulatio
     """Run ``draws`` draws; see the module docstring for what a draw does."""
     n, k = inputs.n_proposals, inputs.n_slots
     n_impacts = len(inputs.impact_proposal)
-    shape = (draws, n)
-    current, future = np.empty(shape), np.empty(shape)
-    benefit, net_cost, cost_out = np.empty(shape), np.empty(shape), np.empty(shape)
+    # Stored proposal by proposal (each proposal's draws contiguous) and shown draws x
+    # proposals: percentiles then run along contiguous memory, and a block's sums, computed
+    # proposals x draws, are written without a transpose.
+    current, future, benefit, net_cost, cost_out = (np.empty((n, draws)).T for _ in range(5))
     alternative = np.empty(draws, dtype=np.int64)
     slot = inputs.impact_proposal * k + inputs.impact_slot
     cumulative = np.cumsum(inputs.alternative_weight)
     cumulative /= cumulative[-1]
     priced = np.flatnonzero(inputs.impact_value >= 0)
     n_values = len(inputs.value_low)
+    # A domain weight and a judgement scale multiply the same impacts together: their product
+    # is formed once per distinct (domain, scale) pair, then gathered once per impact.
+    pairs, pair_of_impact = np.unique(
+        np.stack([inputs.impact_domain, inputs.impact_scale]), axis=1, return_inverse=True
+    )
+    pair_of_impact = pair_of_impact.ravel()
+    rows = n * k
+    # Current generation's slots first, then future generations': one product gives both.
+    generations = [
+        _sum_matrix(
+            np.concatenate([inputs.now[a], inputs.later[a]]),
+            np.concatenate([slot, rows + slot]),
+            2 * rows,
+            n_impacts,
+        )
+        for a in range(len(inputs.now))
+    ]
+    # Only monetised impacts carry money: the others add exactly 0 and are left out.
+    monies = [
+        _sum_matrix(inputs.benefit[a][priced], inputs.impact_proposal[priced], n, len(priced))
+        for a in range(len(inputs.benefit))
+    ]
     for block, part in _blocks(draws):
         b = part.stop - part.start
         rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(block,)))
         # Single precision is ample for a factor drawn around 1, and halves the time of the
-        # largest arrays; a zero spread still gives exactly 1.
-        z_effect = rng.standard_normal((b, n_impacts), dtype=np.float32)
+        # largest arrays; a zero spread still gives exactly 1. Impacts x draws, so that the
+        # sparse products run along contiguous draws.
+        z_effect = rng.standard_normal((n_impacts, b), dtype=np.float32)
         z_domain = rng.standard_normal((b, len(inputs.domain_sigma)), dtype=np.float32)
         z_scale = rng.standard_normal((b, len(inputs.scale_sigma)), dtype=np.float32)
         u_value = rng.random((b, n_values))
         u_alternative = rng.random(b)
-        u_overrun = rng.random((b, n))
+        u_overrun = rng.random((n, b))
         chosen = np.minimum(
             np.searchsorted(cumulative, u_alternative, side="right"), len(cumulative) - 1
         )
@@ -214,24 +281,16 @@ def simulate_draws(inputs: SimulationInputs, draws: int, seed: int) -> Simulatio
         effect = _evidence_factors(rng, inputs, z_effect)
         weight = _mean_one_lognormal(z_domain, inputs.domain_sigma[None, :])
         scale = _mean_one_lognormal(z_scale, inputs.scale_sigma[None, :])
-        factor = effect * weight[:, inputs.impact_domain] * scale[:, inputs.impact_scale]
-        index = (np.arange(b, dtype=np.int64) * (n * k))[:, None] + slot[None, :]
-        for target, table in ((current, inputs.now), (future, inputs.later)):
-            values = table[chosen] * factor
-            sums = np.bincount(index.ravel(), weights=values.ravel(), minlength=b * n * k).astype(
-                np.float64
-            )
-            target[part] = _slot_totals(sums.reshape(b, n, k))
-        # Only monetised impacts carry money: the others add exactly 0 and are skipped.
+        pair_factor = np.ascontiguousarray((weight[:, pairs[0]] * scale[:, pairs[1]]).T)
+        factor = (effect * pair_factor[pair_of_impact]).astype(np.float64)
+        totals = _slot_totals(_by_alternative(generations, factor, chosen).reshape(2, n, k, b))
+        current[part] = totals[0].T
+        future[part] = totals[1].T
         ratio = _triangular(u_value, inputs.value_low[None, :], inputs.value_high[None, :])
-        money = effect[:, priced] * ratio[:, inputs.impact_value[priced]]
-        flat = (np.arange(b, dtype=np.int64) * n)[:, None] + inputs.impact_proposal[priced][None, :]
-        values = inputs.benefit[chosen][:, priced] * money
-        benefit[part] = np.bincount(flat.ravel(), weights=values.ravel(), minlength=b * n).reshape(
-            b, n
-        )
+        money = effect[priced] * ratio.T[inputs.impact_value[priced]]
+        benefit[part] = _by_alternative(monies, money, chosen).T
         overrun = inputs.overrun_low + (inputs.overrun_high - inputs.overrun_low) * u_overrun
-        costs = inputs.cost[chosen] * (1.0 + overrun)
-        cost_out[part] = costs
-        net_cost[part] = costs - inputs.fiscal[chosen]
+        costs = _per_draw(inputs.cost, chosen).T * (1.0 + overrun)
+        cost_out[part] = costs.T
+        net_cost[part] = (costs - _per_draw(inputs.fiscal, chosen).T).T
     return SimulationDraws(current, future, benefit, net_cost, cost_out, alternative)
