@@ -323,3 +323,25 @@ def test_each_table_fixture_gives_its_one_located_error(
     rest = str(problem).split(": ", 1)[1]  # after the file (and line, column)
     located = f"{where} {rest}" if where else rest
     assert located.startswith(expected), str(problem)
+
+
+def test_a_costs_table_marks_capital_spending(tmp_path: Path) -> None:
+    impacts = tmp_path / "impacts.csv"
+    impacts.write_text(
+        "proposal,title,lead_agency,indicator,change,start,duration,evidence\n"
+        "p1,Bid,Min,nz.psychological-distress,-0.4 percentage_point,2020,5 years,medium\n",
+        encoding="utf-8",
+    )
+    costs = tmp_path / "costs.csv"
+    costs.write_text(
+        "proposal,year,amount,kind,budget\n"
+        "p1,2020,5 million NZD,cost,capital\np1,2021,5 million NZD,cost,operating\n",
+        encoding="utf-8",
+    )
+    bids = wb.load_proposals(impacts, costs)
+    assert [line.budget for line in bids[0].costs] == ["capital", "operating"]
+    costs.write_text(
+        "proposal,year,amount,kind,budget\np1,2020,5 million NZD,cost,capitl\n", encoding="utf-8"
+    )
+    with pytest.raises(wb.ValidationError, match=r"costs.csv:2:5: .*did you mean 'capital'"):
+        wb.load_proposals(impacts, costs)

@@ -89,7 +89,7 @@ IMPACT_ONLY = (
     "note",
 )
 IMPACT_COLUMNS = PROPOSAL_COLUMNS + IMPACT_ONLY
-COST_COLUMNS = ("proposal", "year", "amount", "kind", "note")
+COST_COLUMNS = ("proposal", "year", "amount", "kind", "budget", "note")
 _REQUIRED = {
     "impacts": ("proposal", "title", "lead_agency", "indicator", "start", "duration", "evidence"),
     "costs": ("proposal", "year", "amount"),
@@ -832,7 +832,9 @@ def _assemble(
         for i in costs:
             row = cost_table.rows[i]
             kind = str(row.get("kind", "cost"))
-            line: dict[str, Any] = {k: row[k] for k in ("year", "amount", "note") if k in row}
+            line: dict[str, Any] = {
+                k: row[k] for k in ("year", "amount", "budget", "note") if k in row
+            }
             if kind == "cost":
                 cost_lines.append(line)
                 cost_index.append(i)
