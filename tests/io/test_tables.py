@@ -345,3 +345,29 @@ def test_a_costs_table_marks_capital_spending(tmp_path: Path) -> None:
     )
     with pytest.raises(wb.ValidationError, match=r"costs.csv:2:5: .*did you mean 'capital'"):
         wb.load_proposals(impacts, costs)
+
+
+def test_without_openpyxl_excel_says_how_to_install_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """openpyxl is the 'excel' extra: imported only for a workbook, and its absence is one
+    clear message, not an ImportError (here hidden from import as if not installed)."""
+    import subprocess
+    import sys
+
+    code = "import sys, wellbeing_budget as wb; wb.load_proposals; print('openpyxl' in sys.modules)"
+    assert (
+        subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        ).stdout.strip()
+        == "False"
+    )
+    workbook = tmp_path / "bids.xlsx"
+    workbook.write_bytes(b"PK\x03\x04 not really a workbook")
+    monkeypatch.setitem(sys.modules, "openpyxl", None)
+    with pytest.raises(
+        wb.WellbeingBudgetError, match=r"needs openpyxl: pip install 'wellbeing-budget\[excel\]'"
+    ):
+        wb.load_proposals(workbook)
+    with pytest.raises(wb.WellbeingBudgetError, match="needs openpyxl"):
+        wb.read_sdr(workbook)

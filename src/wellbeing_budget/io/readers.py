@@ -30,6 +30,7 @@ import pandas as pd
 
 from ..errors import Problem, ValidationError, WellbeingBudgetError, did_you_mean
 from ..model.framework import Framework
+from .tables import require_openpyxl
 
 __all__ = [
     "OECD_GROUPS",
@@ -269,6 +270,7 @@ def read_sdr(
     if values not in ("raw", "normalised"):
         raise WellbeingBudgetError("values is 'raw' or 'normalised'")
     if not isinstance(data, pd.DataFrame) and Path(data).suffix.lower() in (".xlsx", ".xlsm"):
+        require_openpyxl()  # pandas reads workbooks with it: say how to get it
         frame, name = pd.read_excel(data, sheet_name=sheet), str(data)
     else:
         frame, name = _table(data, "SDR data")
@@ -357,6 +359,7 @@ def sdg_index_framework(
         ".xlsx",
         ".xlsm",
     ):
+        require_openpyxl()  # pandas reads workbooks with it: say how to get it
         table, name = pd.read_excel(codebook, sheet_name=SDR_SHEETS[1]), str(codebook)
     else:
         table, name = _table(codebook, "SDR codebook")

@@ -42,7 +42,6 @@ Excel) and always by row and column name: ``impacts.csv:5:9: rows[3].change: ...
 from __future__ import annotations
 
 import csv
-import importlib.util
 import io
 import math
 import os
@@ -382,11 +381,23 @@ def _too_large(name: str, found: str, limit: int, what: str) -> WellbeingBudgetE
     )
 
 
+def require_openpyxl() -> Any:
+    """The openpyxl module, imported only when a workbook is read (it is the ``excel`` extra);
+    a clear error saying how to install it when it is missing."""
+    try:
+        import openpyxl  # type: ignore[import-untyped]
+    except ImportError:
+        raise WellbeingBudgetError(
+            "reading Excel needs openpyxl: pip install 'wellbeing-budget[excel]' "
+            "(or save the sheets as CSV)"
+        ) from None
+    return openpyxl
+
+
 def _open_workbook(path: Path, name: str, data_only: bool) -> Any:
     import zipfile
 
-    import openpyxl  # type: ignore[import-untyped]
-
+    openpyxl = require_openpyxl()
     try:
         return openpyxl.load_workbook(path, read_only=True, data_only=data_only)
     except (OSError, zipfile.BadZipFile, KeyError, ValueError) as exc:
@@ -538,10 +549,7 @@ def _read(
 
 
 def _excel(path: Path, name: str, kind: str, limits: TableLimits) -> tuple[_Raw | None, list[str]]:
-    if importlib.util.find_spec("openpyxl") is None:
-        raise WellbeingBudgetError(
-            "reading Excel needs openpyxl: pip install 'wellbeing-budget[excel]'"
-        )
+    require_openpyxl()
     if not path.is_file():
         raise WellbeingBudgetError(f"cannot read {name}: no such file")
     return _read_sheet(path, name, kind, limits)
