@@ -5,13 +5,28 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
-__all__ = ["ID_PATTERN", "Id", "NotEmpty", "Source", "Text"]
+from ..errors import UnitError
+from ..units import parse_unit
+
+__all__ = ["ID_PATTERN", "Id", "NotEmpty", "Source", "Text", "UnitText"]
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9_.-]*$"
 Id = Annotated[str, Field(pattern=ID_PATTERN, min_length=1, max_length=100)]
 Text = Annotated[str, Field(min_length=1)]
+
+
+def _known_unit(unit: str) -> str:
+    try:
+        parse_unit(unit)
+    except UnitError as exc:
+        raise ValueError(str(exc)) from None
+    return unit
+
+
+UnitText = Annotated[str, AfterValidator(_known_unit)]
+"""A unit as written (``percent``, ``tCO2e / person``), refused unless pint knows it."""
 
 
 def _not_empty(value: Any) -> Any:

@@ -33,9 +33,8 @@ from ..units import (
     currency_of,
     is_percentage_point,
     is_share_unit,
-    parse_unit,
 )
-from .base import Id, NotEmpty, Source, Text, _Model
+from .base import Id, NotEmpty, Source, Text, UnitText, _Model
 from .text import LocalisedText
 from .uncertainty import DEFAULT_UNCERTAINTY, Uncertainty
 from .values import Deflator, MoneyValue, PublicFunds, ValueSet, value_conversion
@@ -165,7 +164,7 @@ class Indicator(_Model):
     id: Id
     name: LocalisedText
     description: LocalisedText | None = None
-    unit: str
+    unit: UnitText
     direction: Direction
     scale: Quantity
     scale_basis: Literal["cross_country_sd", "minimal_important_difference", "judgement"]
@@ -180,15 +179,6 @@ class Indicator(_Model):
     status: Literal["primary", "secondary", "unconfirmed"] | None = None
     note: str | None = None
     source: Source
-
-    @field_validator("unit")
-    @classmethod
-    def _known_unit(cls, unit: str) -> str:
-        try:
-            parse_unit(unit)
-        except UnitError as exc:
-            raise ValueError(str(exc)) from None
-        return unit
 
     @field_validator("scale")
     @classmethod

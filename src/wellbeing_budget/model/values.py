@@ -20,8 +20,8 @@ from typing import Annotated, Literal
 from pydantic import Field, field_validator, model_validator
 
 from ..errors import UnitError, did_you_mean
-from ..units import CURRENCIES, Quantity, conversion_factor, currency_of, parse_unit
-from .base import ID_PATTERN, NotEmpty, Source, Text, _Model
+from ..units import CURRENCIES, Quantity, conversion_factor, currency_of
+from .base import ID_PATTERN, NotEmpty, Source, Text, UnitText, _Model
 
 __all__ = ["Deflator", "MoneyValue", "PublicFunds", "ValueSet", "value_conversion"]
 
@@ -48,7 +48,7 @@ class MoneyValue(_Model):
 
     id: Id | None = None
     name: Text | None = None
-    unit: str
+    unit: UnitText
     per_person: bool
     central: Quantity
     low: Quantity | None = None
@@ -57,15 +57,6 @@ class MoneyValue(_Model):
     status: Literal["primary", "secondary"] | None = None
     note: str | None = None
     source: Source
-
-    @field_validator("unit")
-    @classmethod
-    def _known_unit(cls, unit: str) -> str:
-        try:
-            parse_unit(unit)
-        except UnitError as exc:
-            raise ValueError(str(exc)) from None
-        return unit
 
     @model_validator(mode="after")
     def _range(self) -> MoneyValue:
