@@ -135,3 +135,50 @@ def test_the_sdr_workbook_is_read_as_published(tmp_path: Path) -> None:
     assert sdr.not_applicable["sdg14"] == (
         "Austria", "Czech Republic", "Hungary", "Luxembourg", "Slovak Republic", "Switzerland",
     )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("cell", "message"),
+    [
+        (
+            '"82,5"',
+            r"u.csv:2: rows\[0\].le_2022: '82,5' is not a number; a decimal comma\? write '82.5'",
+        ),
+        ("#N/A", r"u.csv:2: rows\[0\].le_2022: '#N/A' is not a number"),
+        ("NA", r"'NA' is not a number"),
+    ],
+)
+def test_undp_values_that_are_not_numbers_are_refused_located(
+    tmp_path: Path, cell: str, message: str
+) -> None:
+    path = tmp_path / "u.csv"
+    path.write_text(
+        "iso3,country,le_2022,eys_2022,mys_2022,gnipc_2022\n"
+        f"NZL,New Zealand,{cell},20.3,12.9,43000\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(wb.ValidationError, match=message):
+        wb.read_undp(path)
+
+
+def test_readers_refuse_repeated_observations(tmp_path: Path) -> None:
+    undp = tmp_path / "u.csv"
+    row = "NZL,New Zealand,82.5,20.3,12.9,43000\n"
+    undp.write_text("iso3,country,le_2022,eys_2022,mys_2022,gnipc_2022\n" + row + row)
+    with pytest.raises(wb.ValidationError, match="observation given more than once"):
+        wb.read_undp(undp)
+    oecd = tmp_path / "o.csv"
+    line = "NZL,HS_LEB,TOT,Years,2015,81.7\n"
+    oecd.write_text("LOCATION,INDICATOR,INEQUALITY,Unit,TIME,Value\n" + line + line)
+    with pytest.raises(wb.ValidationError, match="indicator=HS_LEB, year=2015"):
+        wb.read_oecd(oecd)
+
+
+@pytest.mark.parametrize("cell", ['"81,7"', "#N/A", "n/a"])
+def test_oecd_values_that_are_not_numbers_are_refused(tmp_path: Path, cell: str) -> None:
+    path = tmp_path / "o.csv"
+    path.write_text(
+        f"LOCATION,INDICATOR,INEQUALITY,Unit,TIME,Value\nNZL,HS_LEB,TOT,Years,2015,{cell}\n"
+    )
+    with pytest.raises(wb.ValidationError, match=r"o.csv:2: rows\[0\].Value: .* is not a number"):
+        wb.read_oecd(path)

@@ -57,7 +57,12 @@ def _table(data: Table, what: str) -> tuple[pd.DataFrame, str]:
         )
     for encoding in ("utf-8-sig", "latin-1"):
         try:
-            return pd.read_csv(path, encoding=encoding, low_memory=False), str(path)
+            # Only an empty cell is missing: '#N/A', 'NA' or 'n/a' stay text, and a value
+            # column holding them is refused rather than read as a silent blank.
+            frame = pd.read_csv(
+                path, encoding=encoding, low_memory=False, keep_default_na=False, na_values=[""]
+            )
+            return frame, str(path)
         except UnicodeDecodeError:
             continue
         except (OSError, ValueError) as exc:
@@ -78,6 +83,49 @@ def _require(frame: pd.DataFrame, columns: tuple[str, ...], name: str, what: str
                 for c in missing
             ],
             summary=f"{name} is not {what}",
+        )
+
+
+def _numbers(values: pd.Series, column: str, name: str, problems: list[Problem]) -> pd.Series:
+    """A column as numbers; every cell that holds text other than a number (a decimal comma,
+    '#N/A') is a located problem, never a silent blank. Lines count from the header (line 1)."""
+    numbers = pd.to_numeric(values, errors="coerce")
+    bad = values.notna().to_numpy() & numbers.isna().to_numpy()
+    for position in np.flatnonzero(bad)[:50]:
+        label = values.index[position]
+        line = int(label) + 2 if isinstance(label, int | np.integer) else None
+        problems.append(
+            Problem(
+                f"{values.iloc[position]!r} is not a number"
+                + (
+                    f"; a decimal comma? write {str(values.iloc[position]).replace(',', '.')!r}"
+                    if "," in str(values.iloc[position])
+                    else ""
+                ),
+                ("rows", int(position), column),
+                name,
+                line,
+            )
+        )
+    return numbers
+
+
+def _refuse_duplicates(tidy: pd.DataFrame, keys: list[str], name: str) -> None:
+    """The same observation twice would overwrite (or double) itself downstream: refused,
+    listing each repeat."""
+    repeated = tidy.duplicated(subset=keys, keep=False)
+    if repeated.any():
+        shown = tidy.loc[repeated, keys].drop_duplicates().head(20)
+        raise ValidationError(
+            [
+                Problem(
+                    "observation given more than once: " + ", ".join(f"{k}={row[k]}" for k in keys),
+                    (),
+                    name,
+                )
+                for _, row in shown.iterrows()
+            ],
+            summary=f"{name} repeats observations",
         )
 
 
@@ -111,6 +159,7 @@ def read_undp(
     wanted = set(indicators)
     parts = []
     found: set[str] = set()
+    problems: list[Problem] = []
     for column in frame.columns:
         match = UNDP_COLUMN.match(str(column))
         if not match or match["code"] not in wanted:
@@ -119,19 +168,7 @@ def read_undp(
         if years is not None and year not in years:
             continue
         found.add(match["code"])
-        values = pd.to_numeric(countries[column], errors="coerce")
-        bad = countries[column].notna() & values.isna()
-        if bad.any():
-            row = int(np.flatnonzero(bad.to_numpy())[0])
-            raise ValidationError(
-                [
-                    Problem(
-                        f"{countries[column].iloc[row]!r} is not a number",
-                        ("rows", row, str(column)),
-                        name,
-                    )
-                ]
-            )
+        values = _numbers(countries[column], str(column), name, problems)
         parts.append(
             pd.DataFrame(
                 {
@@ -142,6 +179,8 @@ def read_undp(
                 }
             )
         )
+    if problems:
+        raise ValidationError(problems, summary=f"{name} holds values that are not numbers")
     lacking = sorted(wanted - found)
     if lacking:
         codes = sorted({m["code"] for c in frame.columns if (m := UNDP_COLUMN.match(str(c)))})
@@ -149,6 +188,7 @@ def read_undp(
             f"{name} has no columns for {', '.join(lacking)}" + did_you_mean(lacking[0], codes)
         )
     tidy = pd.concat(parts, ignore_index=True).dropna(subset=["value"]).reset_index(drop=True)
+    _refuse_duplicates(tidy, ["jurisdiction", "indicator", "year"], name)
     tidy.attrs["aggregates"] = sorted(frame.loc[aggregate, "country"].astype(str))
     return tidy
 
@@ -229,12 +269,15 @@ def read_oecd(data: Table, *, year: int | None = None) -> pd.DataFrame:
             "group": groups[~aggregate].map(OECD_GROUPS) if groups is not None else "all",
             "indicator": rows["INDICATOR"].astype(str),
             "year": rows[time].astype(int) if time is not None else year,
-            "value": pd.to_numeric(rows["Value"], errors="coerce"),
+            "value": _numbers(rows["Value"], "Value", name, problems),
         }
     )
+    if problems:
+        raise ValidationError(problems, summary=f"{name} holds values that are not numbers")
     if units is not None:
         tidy["unit"] = units[~aggregate].map(OECD_UNITS)
     tidy = tidy.reset_index(drop=True)
+    _refuse_duplicates(tidy, ["jurisdiction", "group", "indicator", "year"], name)
     tidy.attrs["aggregates"] = sorted(set(frame.loc[aggregate, "LOCATION"].astype(str)))
     return tidy
 
@@ -280,6 +323,7 @@ def read_sdr(
     if not codes:
         raise WellbeingBudgetError(f"{name} has no 'Year: <code>' columns: not the SDR data sheet")
     parts = []
+    problems: list[Problem] = []
     for code in codes:
         if values == "raw":
             column = columns[columns.index(f"Year: {code}") - 1]  # the value precedes its year
@@ -293,11 +337,13 @@ def read_sdr(
                     "jurisdiction": frame["Country"].astype(str),
                     "indicator": code,
                     "year": edition,
-                    "value": pd.to_numeric(frame[column], errors="coerce"),
+                    "value": _numbers(frame[column], column, name, problems),
                     "region": frame["Regions used for the SDR"].astype(str),
                 }
             )
         )
+    if problems:
+        raise ValidationError(problems, summary=f"{name} holds values that are not numbers")
     tidy = pd.concat(parts, ignore_index=True).dropna(subset=["value"]).reset_index(drop=True)
     not_applicable: dict[str, tuple[str, ...]] = {}
     for goal in range(1, 18):
