@@ -311,6 +311,8 @@ def parse_quantity(value: object) -> Quantity:
                 f"quantity must be finite and at most {MAX_MAGNITUDE:.0e}, got {value!r}"
             )
         return Quantity(float(value), "")
+    if value is None:
+        raise UnitError("is empty: expected a quantity such as '0.5 year'")
     raise UnitError(f"expected a quantity such as '0.5 year', got {type(value).__name__}")
 
 
