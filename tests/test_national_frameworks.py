@@ -73,7 +73,7 @@ def test_every_domain_is_in_a_pillar_and_every_indicator_has_a_status(framework_
 def test_frameworks_command_shows_coverage() -> None:
     status, text = run("frameworks")
     assert status == 0
-    assert "38/50 (76%)" in text  # Wales
+    assert "41/50 (82%)" in text  # Wales
     assert "24/24 (100%)" in text  # Better Life Index
     assert "coverage" in text
 
