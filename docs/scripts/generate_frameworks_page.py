@@ -64,17 +64,23 @@ def render() -> str:
         "",
         "## Crosswalks",
         "",
-        "| crosswalk | from | to | basis | links | unmapped |",
-        "|---|---|---|---|---|---|",
+        "| crosswalk | from | to | basis | domain links | indicator links | unmapped |",
+        "|---|---|---|---|---|---|---|",
     ]
     for name in wb.list_crosswalks():
         c = wb.load_crosswalk(name)
         unmapped = ", ".join(u.domain for u in (*c.unmapped_from, *c.unmapped_to)) or "–"
         lines.append(
             f"| `{c.id}` | `{c.from_framework}` | `{c.to_framework}` | {c.basis} | "
-            f"{len(c.links)} | {unmapped} |"
+            f"{len(c.links)} | {len(c.indicators)} | {unmapped} |"
         )
-    lines += ["", "Any other pair is connected through the pillars they share.", ""]
+    lines += [
+        "",
+        "Any other pair is connected through the pillars they share. Under another framework a"
+        " proposal counts only through the indicators it shares or the indicator links (see"
+        " [comparing frameworks](comparing.md)).",
+        "",
+    ]
     for f in frameworks:
         lines += [f"## {_cell(f.name)} (`{f.id}`)", ""]
         if f.description:

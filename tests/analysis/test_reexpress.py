@@ -75,8 +75,9 @@ def test_lineage_finds_the_crosswalk_of_the_parent_framework() -> None:
 
 
 def test_pillar_crosswalk_is_always_available() -> None:
-    # Scotland's framework has no crosswalk file from the LSF (the HDI has one since issue 15)
-    lsf, hdi = wb.load_framework("nz-lsf-2021"), wb.load_framework("scotland-npf")
+    # The ONS framework has no crosswalk file from the LSF (the HDI has one since issue 15,
+    # Scotland's NPF since issue 12)
+    lsf, hdi = wb.load_framework("nz-lsf-2021"), wb.load_framework("uk-ons-national-wellbeing")
     crosswalk = pillar_crosswalk(lsf, hdi)
     assert crosswalk.basis == "pillar"
     unmapped = {u.domain for u in crosswalk.unmapped_from}
