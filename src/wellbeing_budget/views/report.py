@@ -326,11 +326,9 @@ def _language_note(card: Scorecard, language: str | None) -> str:
         fallbacks.update(language_of(n, language) or "en" for n in missing)
         if missing:
             counts.append(word(count).format(n=len(missing), total=len(names)))
-            lists.append(
-                f"<p><b>{word(heading)}:</b> "
-                + ", ".join(escape(in_language(n, language)) for n in missing)
-                + "</p>"
-            )
+            # a list, not commas: names such as "Work, care and volunteering" hold commas
+            items_html = "".join(f"<li>{escape(in_language(n, language))}</li>" for n in missing)
+            lists.append(f"<p><b>{word(heading)}:</b></p><ul>{items_html}</ul>")
     if not written_in(framework.name, language):
         fallbacks.add(language_of(framework.name, language) or "en")
         counts.append(word("its own name"))
