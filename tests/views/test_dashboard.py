@@ -6,6 +6,7 @@ import io
 import json
 import re
 import tempfile
+from html import unescape
 from pathlib import Path
 
 import matplotlib
@@ -324,7 +325,7 @@ def language_note(html: str) -> dict[str, list[str]]:
     assert match, "no language note"
     note = match[1]
     lists = {
-        heading: re.findall(r"<li>([^<]*)</li>", items)
+        heading: [unescape(n) for n in re.findall(r"<li>([^<]*)</li>", items)]
         for heading, items in re.findall(r"<p><b>([^<]+):</b></p><ul>(.*?)</ul>", note)
     }
     lists["sentence"] = [re.sub(r"<[^>]+>", "", note.split("<details>")[0])]
