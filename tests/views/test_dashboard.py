@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import io
+import json
 import re
 import tempfile
+from html import unescape
 from pathlib import Path
 
 import matplotlib
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import wellbeing_budget as wb
 
@@ -292,3 +297,110 @@ def test_a_language_the_framework_lacks_falls_back_marked(tmp_path: Path) -> Non
     assert "Housing" in html
     english = card.to_html(language="en")
     assert "TEST-LABEL-health" not in visible_text(english)
+
+
+# -- languages without the report's words: te reo Maori -------------------------------------------
+
+DOMAIN_SLIDER = re.compile(
+    r'<label><span>(?P<name>[^<]*|<span lang="[a-z]+">[^<]*</span>) '
+    r'<span class="muted">\([^)]*\)</span></span>'
+    r'<input[^>]*data-kind="d" data-index="(?P<index>\d+)"'
+)
+
+
+def domain_labels(html: str) -> list[tuple[str, str | None]]:
+    """The re-weighting panel's domain names in framework order, each with the language it is
+    marked in (None: the page's own)."""
+    labels = []
+    for match in DOMAIN_SLIDER.finditer(html):
+        name = match["name"]
+        marked = re.fullmatch(r'<span lang="([a-z]+)">(.*)</span>', name)
+        labels.append((marked[2], marked[1]) if marked else (name, None))
+    return labels
+
+
+def language_note(html: str) -> dict[str, list[str]]:
+    """The report's language note: its sentence, and the names it lists under each heading."""
+    match = re.search(r'<div class="muted" id="language-note">(.*?)</div>', html, re.S)
+    assert match, "no language note"
+    note = match[1]
+    lists = {
+        heading: [unescape(n) for n in re.findall(r"<li>([^<]*)</li>", items)]
+        for heading, items in re.findall(r"<p><b>([^<]+):</b></p><ul>(.*?)</ul>", note)
+    }
+    lists["sentence"] = [re.sub(r"<[^>]+>", "", note.split("<details>")[0])]
+    return lists
+
+
+def test_te_reo_report_of_the_nz_example_shows_english_names_and_says_so(
+    tmp_path: Path,
+) -> None:
+    from wellbeing_budget.cli import main
+
+    report = tmp_path / "purongo.html"
+    args = ["dashboard", str(EXAMPLE), "--framework", "nz-wellbeing-budget-2019"]
+    assert main([*args, "--language", "mi", "-o", str(report)], out=io.StringIO()) == 0
+    html = report.read_text(encoding="utf-8")
+    english = [str(d.name) for d in FRAMEWORK.domains]
+    # The Treasury publishes no te reo names for these domains that we could find, so the
+    # framework has none: every domain is its English name, unmarked in an English page
+    assert domain_labels(html) == [(name, None) for name in english]
+    assert '<html lang="en">' in html and 'lang="mi"' not in html
+    note = language_note(html)
+    assert note["Domains"] == english
+    groups = [str(g.name) for g in FRAMEWORK.groups]
+    assert note["Population groups"] == groups
+    sentence = note["sentence"][0]
+    assert f"no te reo Māori (mi) name for {len(english)} of {len(english)} domains" in sentence
+    assert "these are shown in English" in sentence
+    assert "The report's own words exist in English and Danish only" in sentence
+    # without a language, or in English, nothing needs saying
+    assert "language-note" not in CARD.to_html()
+    assert "language-note" not in CARD.to_html(language="en")
+
+
+@settings(max_examples=5, deadline=None)
+@given(st.sets(st.sampled_from([d.id for d in FRAMEWORK.domains]), max_size=5))
+def test_names_given_in_te_reo_are_shown_and_only_the_others_are_listed(
+    translated: set[str],
+) -> None:
+    # Made-up labels, to test the mechanism; they are no translations and ship nowhere.
+    lines = "".join(
+        f"  - id: {d}\n    name: {{en: {json.dumps(str(FRAMEWORK.domain(d).name))}, "
+        f"mi: TEST-LABEL-{d}}}\n"
+        for d in sorted(translated)
+    )
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "framework.yaml"
+        path.write_text(
+            "extends: nz-wellbeing-budget-2019\nid: test-mi\n"
+            + (f"domains:\n{lines}" if lines else ""),
+            encoding="utf-8",
+        )
+        framework = wb.load_framework(path)
+    html = wb.score(framework, CARD.proposals).to_html(language="mi")
+    expected = [
+        (f"TEST-LABEL-{d.id}", "mi") if d.id in translated else (str(d.name), None)
+        for d in FRAMEWORK.domains
+    ]
+    assert domain_labels(html) == expected
+    rest = [str(d.name) for d in FRAMEWORK.domains if d.id not in translated]
+    note = language_note(html)
+    assert note["Domains"] == rest
+    total = len(FRAMEWORK.domains)
+    assert f"{len(rest)} of {total} domains" in note["sentence"][0]
+
+
+def test_danish_report_lists_the_names_it_shows_in_english() -> None:
+    dk = wb.load_framework(ROOT / "examples" / "dk-trivsel" / "framework.yaml")
+    card = wb.score(dk, wb.load_proposals(ROOT / "examples" / "dk-trivsel" / "proposals.yaml"))
+    html = card.to_html(language="da")
+    note = language_note(html)
+    # the example names its domains in Danish, but not its population groups
+    assert "Domæner" not in note
+    assert note["Befolkningsgrupper"] == [str(g.name) for g in dk.groups]
+    assert "de vises på engelsk" in note["sentence"][0]
+    # an English name in a Danish page is marked as English, a Danish one is not marked
+    assert '<span lang="en">Life satisfaction (mean rating, 0-10)</span>' in html
+    assert '<span lang="en">Mental trivsel' not in html and "Mental trivsel" in html
+    assert "only, so they are shown in" not in html  # the report's words exist in Danish

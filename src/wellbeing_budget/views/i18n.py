@@ -18,7 +18,17 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
-__all__ = ["LANGUAGES", "TINY", "format_number", "translator"]
+from ..model.text import PRIMARY, LocalText
+
+__all__ = [
+    "LANGUAGES",
+    "TINY",
+    "format_number",
+    "language_name",
+    "page_language",
+    "translator",
+    "written_in",
+]
 
 TINY = 0.001
 """Magnitudes below this are written ``< 0.001``: more digits would claim a precision the
@@ -26,6 +36,13 @@ inputs do not have, and scientific notation is not for readers of a budget repor
 
 LANGUAGES = ("en", "da")
 """Languages the report's own words exist in."""
+
+# Names of languages, as a report in that language writes them; a code missing here is shown
+# as the code.
+_LANGUAGE_NAMES: dict[str, dict[str, str]] = {
+    "en": {"en": "English", "da": "Danish", "mi": "te reo Māori"},
+    "da": {"en": "engelsk", "da": "dansk", "mi": "te reo Māori"},
+}
 
 _WORDS: dict[str, dict[str, str]] = {
     "da": {
@@ -112,6 +129,22 @@ _WORDS: dict[str, dict[str, str]] = {
         "Value set": "Værdisæt",
         "Deflator": "Deflator",
         "Marginal cost of public funds": "Skatteforvridningsfaktor",
+        "Language": "Sprog",
+        "the framework gives no {language} name for {items}": (
+            "rammen giver intet navn på {language} for {items}"
+        ),
+        "{n} of {total} domains": "{n} af {total} domæner",
+        "{n} of {total} indicators": "{n} af {total} indikatorer",
+        "{n} of {total} population groups": "{n} af {total} befolkningsgrupper",
+        "its own name": "sit eget navn",
+        "and": "og",
+        "these are shown in {language}": "de vises på {language}",
+        "these are shown as written": "de vises som skrevet",
+        "nothing is translated by this library": "biblioteket oversætter intet selv",
+        "Domains": "Domæner",
+        "Indicators": "Indikatorer",
+        "Population groups": "Befolkningsgrupper",
+        "Names shown as written": "Navne vist som skrevet",
     },
 }
 
@@ -124,6 +157,37 @@ def translator(language: str | None) -> Callable[[str], str]:
         return words.get(text, text)
 
     return word
+
+
+def page_language(language: str | None) -> str:
+    """The language a report in ``language`` is mostly written in: ``language`` when the
+    report's own words exist in it, else English (a ``mi`` report is English around the
+    framework's te reo names)."""
+    return language if language in LANGUAGES else PRIMARY
+
+
+def language_name(code: str, language: str | None = None) -> str:
+    """The name of language ``code`` as a report in ``language`` writes it.
+
+    >>> language_name("mi"), language_name("en", "da"), language_name("xx")
+    ('te reo Māori', 'engelsk', 'xx')
+    """
+    return _LANGUAGE_NAMES[page_language(language)].get(code, code)
+
+
+def written_in(text: str | None, language: str) -> bool:
+    """Whether the framework gives ``text`` in ``language`` itself. A plain name counts as
+    English, the language frameworks here are written in; a translated name has exactly the
+    languages it lists.
+
+    >>> written_in(LocalText.from_mapping({"en": "Health", "mi": "x"}), "mi")
+    True
+    >>> written_in("Health", "mi"), written_in("Health", "en")
+    (False, True)
+    """
+    if isinstance(text, LocalText):
+        return language in text.translations
+    return text is not None and language == PRIMARY
 
 
 def format_number(value: float | None, digits: int = 3, language: str | None = None) -> str:

@@ -26,7 +26,14 @@ from ..io.files import write_text_atomic
 from ..model.text import in_language, language_of
 from .decision import decision_sections
 from .html import PILLAR_LABELS, PILLAR_NAMES
-from .i18n import format_number, translator
+from .i18n import (
+    LANGUAGES,
+    format_number,
+    language_name,
+    page_language,
+    translator,
+    written_in,
+)
 from .palette import PILLAR_COLOURS, diverging, text_on
 
 if TYPE_CHECKING:
@@ -283,12 +290,83 @@ def _source_html(source: Any) -> str:
 
 
 def _name_html(text: str | None, language: str | None) -> str:
-    """A framework name in the language, marked with its own language when it falls back."""
+    """A framework name in the language, marked with its own language where that differs from
+    the page's (a te reo name in a page of English words, an English name in a Danish page)."""
     shown = escape(in_language(text, language))
-    own = language_of(text, language)
-    if language and own and own != language:
+    own = language_of(text, language) or "en"  # a plain name is written in English
+    if language and own != page_language(language):
         return f'<span lang="{own}">{shown}</span>'
     return shown
+
+
+def _language_note(card: Scorecard, language: str | None) -> str:
+    """Say which of the framework's names the report shows have no name in ``language`` (and
+    so are shown as written), and whether the report's own words exist in it: a reader of a
+    te reo Māori report must see which names are the framework's te reo and which are not."""
+    if not language:
+        return ""
+    word = translator(language)
+    framework = card.framework
+    by_id = {i.id: i for i in framework.indicators}
+    used = sorted({i.indicator for p in card.proposals for i in p.impacts})
+    kinds: list[tuple[str, str, list[str | None]]] = [
+        ("Domains", "{n} of {total} domains", [d.name for d in framework.domains]),
+        ("Indicators", "{n} of {total} indicators", [by_id[i].name for i in used]),
+        (
+            "Population groups",
+            "{n} of {total} population groups",
+            [g.name for g in framework.groups],
+        ),
+    ]
+    counts: list[str] = []
+    lists: list[str] = []
+    fallbacks: set[str] = set()
+    for heading, count, names in kinds:
+        missing = [n for n in names if not written_in(n, language)]
+        fallbacks.update(language_of(n, language) or "en" for n in missing)
+        if missing:
+            counts.append(word(count).format(n=len(missing), total=len(names)))
+            # a list, not commas: names such as "Work, care and volunteering" hold commas
+            items_html = "".join(f"<li>{escape(in_language(n, language))}</li>" for n in missing)
+            lists.append(f"<p><b>{word(heading)}:</b></p><ul>{items_html}</ul>")
+    if not written_in(framework.name, language):
+        fallbacks.add(language_of(framework.name, language) or "en")
+        counts.append(word("its own name"))
+    parts: list[str] = []
+    if counts:
+        items = (
+            ", ".join(counts[:-1]) + f" {word('and')} " + counts[-1]
+            if len(counts) > 1
+            else counts[0]
+        )
+        shown = (
+            word("these are shown in {language}").format(
+                language=language_name(fallbacks.pop(), language)
+            )
+            if len(fallbacks) == 1
+            else word("these are shown as written")
+        )
+        sentence = word("the framework gives no {language} name for {items}").format(
+            language=f"{language_name(language, language)} ({language})", items=items
+        )
+        made_up = word("nothing is translated by this library")
+        parts.append(f"{sentence[0].upper()}{sentence[1:]}; {shown}; {made_up}.")
+    if language not in LANGUAGES:
+        parts.append(
+            f"The report's own words exist in {' and '.join(language_name(c) for c in LANGUAGES)}"
+            f" only, so they are shown in {language_name(page_language(language))}."
+        )
+    if not parts:
+        return ""
+    details = (
+        f"<details><summary>{word('Names shown as written')}</summary>{''.join(lists)}</details>"
+        if lists
+        else ""
+    )
+    return (
+        f'<div class="muted" id="language-note"><p><b>{word("Language")}:</b> '
+        f"{' '.join(parts)}</p>{details}</div>"
+    )
 
 
 # -- figures -------------------------------------------------------------------------------------
@@ -754,7 +832,7 @@ def render_report(card: Scorecard, title: str | None = None, language: str | Non
     data, labels = _data(card, language)
     key_html = "".join(f'<div><span class="k">{k}</span>{v}</div>' for k, v in key)
     html = f"""<!DOCTYPE html>
-<html lang="{escape(language or "en")}">
+<html lang="{escape(page_language(language))}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -769,6 +847,7 @@ def render_report(card: Scorecard, title: str | None = None, language: str | Non
 {word("source")}: {_source_html(framework.source)}. {word("Base year")} {card.base_year};
 {word("money in")} {card.currency}.</div>
 {f'<p class="muted"><b>{word("Note")}:</b> {escape(note)}</p>' if note else ""}
+{_language_note(card, language)}
 </header>
 <section class="key">{key_html}</section>
 <h2>{word("Ranking")}</h2>
