@@ -331,10 +331,18 @@ def test_show_prints_the_settings_and_where_they_come_from() -> None:
     assert text.count("(set by this framework)") == 2
 
 
+def test_show_says_which_names_have_no_translation() -> None:
+    status, text = run("show", "nz-lsf-2021", "--language", "mi")
+    assert status == 0
+    assert "no te reo Māori (mi) name for 17 of 17 domains" in text
+    assert "no te reo" not in run("show", "nz-lsf-2021")[1]
+
+
 def test_show_and_dashboard_speak_danish(tmp_path: Path) -> None:
     framework = str(ROOT / "examples" / "dk-trivsel" / "framework.yaml")
     status, text = run("show", framework, "--language", "da")
     assert status == 0
+    assert "Note: the framework gives no" not in text  # every domain has its Danish name
     assert "mental-wellbeing (Mental trivsel)" in text
     assert "Diskontering af trivsel" in text and "(fastsat af denne ramme)" in text
     report = tmp_path / "rapport.html"

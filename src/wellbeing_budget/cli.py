@@ -137,6 +137,16 @@ def _cmd_show(args: argparse.Namespace, out: TextIO) -> int:
         f"{in_language(framework.name, language)} ({framework.id}, version {framework.version})\n"
     )
     out.write(f"Jurisdiction: {framework.jurisdiction}\n")
+    if language and language != "en":
+        from .views.i18n import language_name, written_in
+
+        missing = [d for d in framework.domains if not written_in(d.name, language)]
+        if missing:
+            out.write(
+                f"Note: the framework gives no {language_name(language)} ({language}) name for "
+                f"{len(missing)} of {len(framework.domains)} domains; they are shown as "
+                "written, and nothing is translated by this library.\n"
+            )
     source = framework.source
     out.write(f"Source: {source.title}" + (f" <{source.url}>" if source.url else "") + "\n")
     out.write("\nSettings:\n")
