@@ -498,3 +498,12 @@ def test_index_help_imports_no_pandas() -> None:
     )
     assert "--reader {auto,tidy,undp,oecd,sdr}" in result.stdout
     assert result.stdout.strip().endswith("False")
+
+
+def test_index_says_what_it_warns_as_a_plain_line(capsys: pytest.CaptureFixture[str]) -> None:
+    status, _ = run("index", "sdg-index", str(DATA / "sdr-2021-oecd-countries.csv"),
+                    "--codebook", str(DATA / "sdr-2021-codebook.csv"))  # fmt: skip
+    err = capsys.readouterr().err
+    assert status == 0
+    assert err.startswith("warning: ") and "no raw values published for sdg16_safe" in err
+    assert err.count("\n") == 1  # once, no source line

@@ -614,8 +614,9 @@ def _detect_reader(path: Path) -> str:
     """The publisher's format of a data file, from its header (or, for a workbook, SDR)."""
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         return "sdr"
-    with open(path, encoding="latin-1", newline="") as handle:
-        header = {c.strip().lstrip("\ufeff").lstrip("ï»¿") for c in next(csv.reader(handle), [])}
+    # ASCII column names are all that is looked for: Latin-1 bytes elsewhere are harmless
+    with open(path, encoding="utf-8-sig", errors="replace", newline="") as handle:
+        header = {c.strip() for c in next(csv.reader(handle), [])}
     if {"jurisdiction", "indicator", "value"} <= header:
         return "tidy"
     if {"iso3", "country"} <= header:
@@ -679,9 +680,15 @@ def _index_inputs(args: argparse.Namespace) -> tuple[Any, Any, str]:
 
 
 def _cmd_index(args: argparse.Namespace, out: TextIO) -> int:
-    framework, data, reader = _index_inputs(args)
+    import warnings
+
     options = {} if args.missing is None else {"missing": args.missing}
-    result = framework.index(data, **options)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        framework, data, reader = _index_inputs(args)
+        result = framework.index(data, **options)
+    for message in dict.fromkeys(str(w.message) for w in caught):
+        sys.stderr.write(f"warning: {message}\n")
     index = result[result["level"] == "index"]
     log = result.attrs["log"]
     if args.output:
