@@ -209,3 +209,20 @@ def test_oecd_values_that_are_not_numbers_are_refused(tmp_path: Path, cell: str)
     )
     with pytest.raises(wb.ValidationError, match=r"o.csv:2: rows\[0\].Value: .* is not a number"):
         wb.read_oecd(path)
+
+
+def test_sdr_rows_of_regions_and_income_groups_are_left_out_and_listed() -> None:
+    """The SDR data sheet ends with rows such as _OECD (OECD members) and _LIC, whose region
+    is blank: read as countries they would be ranked among them and pooled into a region of
+    their own."""
+    table = pd.read_csv(SDR)
+    extra = table.iloc[[0]].assign(
+        **{"Country Code ISO3": "_OECD", "Country": "OECD members",
+           "Regions used for the SDR": np.nan}
+    )  # fmt: skip
+    sdr = wb.read_sdr(pd.concat([table, extra], ignore_index=True), values="normalised")
+    assert sdr.aggregates == ("OECD members",)
+    assert (
+        "OECD members" not in set(sdr.data.jurisdiction) and len(set(sdr.data.jurisdiction)) == 37
+    )
+    assert sdr.data.attrs["aggregates"] == ["OECD members"]

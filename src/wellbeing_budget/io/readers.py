@@ -294,12 +294,15 @@ class SdrData:
     what the SDSN publishes beside the values: the goals it does not score for a country
     (``not_applicable``, from the grey goal dashboards; SDG 14 for landlocked countries), and
     the indicators read as raw values whose raw values the SDSN does not publish, so that
-    ``data`` holds their published normalised scores instead (``scored``)."""
+    ``data`` holds their published normalised scores instead (``scored``). Rows of regions
+    and income groups (ISO3 codes starting ``_``) are left out of ``data`` and listed in
+    ``aggregates``."""
 
     data: pd.DataFrame
     not_applicable: dict[str, tuple[str, ...]] = field(default_factory=dict)
     edition: int = 2021
     scored: tuple[str, ...] = ()
+    aggregates: tuple[str, ...] = ()
 
 
 def read_sdr(
@@ -332,6 +335,13 @@ def read_sdr(
     else:
         frame, name = _table(data, "SDR data")
     _require(frame, ("Country", "Regions used for the SDR"), name, "the SDR data sheet")
+    aggregates: tuple[str, ...] = ()
+    if "Country Code ISO3" in frame.columns:
+        # rows of regions and income groups (codes such as _OECD, _LIC) are no countries:
+        # ranked among them, or pooled into a region of their own, they would distort both
+        aggregate = frame["Country Code ISO3"].astype(str).str.startswith("_")
+        aggregates = tuple(sorted(frame.loc[aggregate, "Country"].astype(str)))
+        frame = frame[~aggregate]
     columns = [str(c) for c in frame.columns]
     codes = [c[len("Year: ") :] for c in columns if c.startswith("Year: ")]
     if not codes:
@@ -378,7 +388,8 @@ def read_sdr(
             grey = frame.loc[frame[dash].astype(str) == "grey", "Country"].astype(str)
             if len(grey):
                 not_applicable[f"sdg{goal}"] = tuple(sorted(grey))
-    return SdrData(tidy, not_applicable, edition, tuple(scored))
+    tidy.attrs["aggregates"] = list(aggregates)
+    return SdrData(tidy, not_applicable, edition, tuple(scored), aggregates)
 
 
 # Which of the four pillars each goal sits in: this library's judgement, used only when SDG
