@@ -11,7 +11,7 @@ import pytest
 
 from wellbeing_budget.cli import main
 
-from .conftest import FIXTURES, ROOT
+from .conftest import DATA, FIXTURES, ROOT
 
 
 def run(*argv: str) -> tuple[int, str]:
@@ -366,3 +366,152 @@ def test_validate_knows_limits_files_and_publisher_indicator_data(tmp_path: Path
     undp = ROOT / "examples" / "data" / "hdi-components-1990-2022.csv"
     status, text = run("validate", str(undp))
     assert status == 1 and "indicator data is checked against a framework" in text
+
+
+# -- index ----------------------------------------------------------------------------------
+
+
+def _index_rows(text: str) -> dict[str, tuple[int | None, float]]:
+    """jurisdiction -> (rank, score) from the printed table."""
+    lines = text.splitlines()
+    start = next(k for k, line in enumerate(lines) if line.startswith("----")) + 1
+    rows = {}
+    for line in lines[start:]:
+        if not line.strip():
+            break
+        parts = line.split()
+        rank = None if parts[0] == "-" else int(parts[0])
+        rows[" ".join(parts[1:-1])] = (rank, float(parts[-1]))
+    return rows
+
+
+def test_index_ranks_the_hdi_from_undps_file_as_undp_does() -> None:
+    """UNDP's own file, read as published: every one of the 193 ranks equals the published
+    hdi_rank_2022 (ranks on the HDI rounded to 3 decimals), scores shown as ranked."""
+    import pandas as pd
+
+    status, text = run("index", "undp-hdi", str(DATA / "hdi-2022-all-countries.csv"),
+                       "--missing", "drop")  # fmt: skip
+    assert status == 0, text
+    assert text.startswith("Human Development Index (undp-hdi), read as undp: 193 jurisd")
+    rows = _index_rows(text)
+    published = pd.read_csv(DATA / "hdi-2022-all-countries.csv", encoding="latin-1")
+    published = published.dropna(subset=["hdi_rank_2022"]).set_index("country")
+    assert len(rows) == 193 == len(published)
+    for country, (rank, score) in rows.items():
+        assert rank == int(published.loc[country, "hdi_rank_2022"]), country
+        assert score == published.loc[country, "hdi_2022"], country
+    assert "Build log: 21 clipped, 2 dropped (cells" in text
+    assert "No index value (missing rule) for: Korea (Democratic People's Rep. of) 2022, " in text
+
+
+def test_index_builds_the_sdg_index_and_writes_json(tmp_path: Path) -> None:
+    import json
+
+    import pandas as pd
+
+    target = tmp_path / "sdg.json"
+    status, text = run("index", "sdg-index", str(DATA / "sdr-2021-oecd-countries.csv"),
+                       "--codebook", str(DATA / "sdr-2021-codebook.csv"),
+                       "--values", "normalised", "-o", str(target))  # fmt: skip
+    assert status == 0, text
+    assert "Build log: 28 imputed, 6 not applicable (cells" in text
+    assert text.rstrip().endswith(f"wrote {target}")
+    document = json.loads(target.read_text(encoding="utf-8"))
+    assert document["framework"] == "sdsn-sdg-index-2021"
+    index = {r["jurisdiction"]: r["score"] for r in document["rows"] if r["level"] == "index"}
+    published = pd.read_csv(DATA / "sdr-2021-oecd-countries.csv").set_index("Country")
+    assert len(index) == 37
+    for country, score in index.items():
+        assert abs(score - published.loc[country, "2021 SDG Index Score"]) <= 1e-6
+        assert _index_rows(text)[country][1] == pytest.approx(score, abs=1e-4)
+    imputed = [e for e in document["log"] if e["action"] == "imputed"]
+    assert len(imputed) == 28 and {"jurisdiction", "year", "id", "detail"} <= set(imputed[0])
+
+
+def test_index_writes_a_workbook_and_csv_from_tidy_data(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import pandas as pd
+
+    data = tmp_path / "data.csv"
+    data.write_text(
+        "jurisdiction,indicator,year,value\n"
+        + "".join(
+            f"{j},{i},{y},{v + (y - 2020)}\n"
+            for y in (2020, 2021)
+            for j, values in {"A": (0, 2, 1, 10, 5), "B": (5, 4, 3, 20, 3), "C": (10, 2, 2, 30, 1)}.items()
+            for i, v in zip(("x1", "x2", "x3", "x4", "x5"), values, strict=True)
+        ),
+        encoding="utf-8",
+    )  # fmt: skip
+    framework = str(FIXTURES / "four-level-index.yaml")
+    book = tmp_path / "index.xlsx"
+    status, text = run("index", framework, str(data), "--year", "2021", "-o", str(book))
+    assert status == 0, text
+    assert "read as tidy: 3 jurisdictions, year 2021." in text
+    sheets = pd.read_excel(book, sheet_name=None)
+    assert list(sheets) == ["index", "all levels", "log"]
+    assert sheets["index"]["year"].tolist() == [2021] * 3
+    assert sheets["index"]["rank"].tolist() == [1, 2, 3]
+    flat = tmp_path / "index.csv"
+    assert run("index", framework, str(data), "-o", str(flat))[0] == 0
+    written = pd.read_csv(flat)
+    assert sorted(written.year.unique()) == [2020, 2021] and set(written.level) >= {"node"}
+    assert run("index", framework, str(data), "--year", "2019")[0] == 1
+    assert (
+        "no data for 2019 in" in (err := capsys.readouterr().err) and "(years: 2020, 2021)" in err
+    )
+    assert run("index", framework, str(data), "-o", str(flat))[0] == 0
+    again = pd.read_csv(flat)
+    pd.testing.assert_frame_equal(written, again)  # same inputs, same file
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        ([], "no value of 'undp.mean-schooling' for Monaco in 2022"),
+        (["--missing", "drop", "--year", "2019"], "has no columns for eys, gnipc, le, mys"),
+        (["--missing", "drop", "-o", "out.txt"], "write .csv, .xlsx or .json"),
+        (["--values", "normalised"], "--values normalised is for the SDR database"),
+        (["--codebook", "x.csv"], "--codebook is for the framework sdg-index"),
+    ],
+)
+def test_index_refuses_bad_input_with_our_error(
+    extra: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status, _ = run("index", "undp-hdi", str(DATA / "hdi-2022-all-countries.csv"), *extra)
+    err = capsys.readouterr().err
+    assert status == 1 and message in err and "Traceback" not in err
+
+
+def test_index_cannot_guess_a_format_and_says_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    other = tmp_path / "other.csv"
+    other.write_text("a,b\n1,2\n", encoding="utf-8")
+    assert run("index", "undp-hdi", str(other))[0] == 1
+    assert "cannot tell the format from its columns; give --reader" in capsys.readouterr().err
+    assert run("index", "undp-hdi", str(tmp_path / "absent.csv"))[0] == 1
+    assert "no data file" in capsys.readouterr().err
+
+
+def test_index_help_imports_no_pandas() -> None:
+    code = (
+        "import sys\nfrom wellbeing_budget import cli\ntry:\n    cli.main(['index', '--help'])\n"
+        "except SystemExit:\n    pass\nprint('pandas' in sys.modules)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert "--reader {auto,tidy,undp,oecd,sdr}" in result.stdout
+    assert result.stdout.strip().endswith("False")
+
+
+def test_index_says_what_it_warns_as_a_plain_line(capsys: pytest.CaptureFixture[str]) -> None:
+    status, _ = run("index", "sdg-index", str(DATA / "sdr-2021-oecd-countries.csv"),
+                    "--codebook", str(DATA / "sdr-2021-codebook.csv"))  # fmt: skip
+    err = capsys.readouterr().err
+    assert status == 0
+    assert err.startswith("warning: ") and "no raw values published for sdg16_safe" in err
+    assert err.count("\n") == 1  # once, no source line

@@ -614,6 +614,165 @@ def _cmd_compare(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+# -- index ----------------------------------------------------------------------------------------
+
+_READERS = ("auto", "tidy", "undp", "oecd", "sdr")
+SDG_INDEX = "sdg-index"  # the FRAMEWORK that builds the SDSN method from the SDR codebook
+
+
+def _detect_reader(path: Path) -> str:
+    """The publisher's format of a data file, from its header (or, for a workbook, SDR)."""
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        return "sdr"
+    # ASCII column names are all that is looked for: Latin-1 bytes elsewhere are harmless
+    with open(path, encoding="utf-8-sig", errors="replace", newline="") as handle:
+        header = {c.strip() for c in next(csv.reader(handle), [])}
+    if {"jurisdiction", "indicator", "value"} <= header:
+        return "tidy"
+    if {"iso3", "country"} <= header:
+        return "undp"
+    if {"LOCATION", "INDICATOR", "Value"} <= header:
+        return "oecd"
+    if "Regions used for the SDR" in header:
+        return "sdr"
+    raise WellbeingBudgetError(
+        f"{display_name(path)}: cannot tell the format from its columns; give --reader "
+        "tidy (jurisdiction, indicator, year, value), undp, oecd or sdr"
+    )
+
+
+def _index_inputs(args: argparse.Namespace) -> tuple[Any, Any, str]:
+    """The framework, the tidy data and the reader used, as the options say."""
+    from .io.readers import read_oecd, read_sdr, read_undp, sdg_index_framework
+
+    path = Path(args.data)
+    if not path.is_file():
+        raise WellbeingBudgetError(f"no data file {display_name(path)}")
+    reader = _detect_reader(path) if args.reader == "auto" else args.reader
+    if args.framework == SDG_INDEX and reader != "sdr":
+        raise WellbeingBudgetError(f"{SDG_INDEX} reads the SDR database: give --reader sdr")
+    if args.values != "raw" and reader != "sdr":
+        raise WellbeingBudgetError("--values normalised is for the SDR database (--reader sdr)")
+    sdr = None
+    data: Any
+    if reader == "undp":
+        data = read_undp(path, years=None if args.year is None else [args.year])
+    elif reader == "oecd":
+        data = read_oecd(path, year=args.year)
+    elif reader == "sdr":
+        sdr = read_sdr(path, values=args.values)
+        data = sdr.data
+    else:
+        data = pd.read_csv(path, encoding="utf-8-sig") if args.year is not None else path
+    if args.framework == SDG_INDEX:
+        codebook = args.codebook or (path if path.suffix.lower() in (".xlsx", ".xlsm") else None)
+        if codebook is None:
+            raise WellbeingBudgetError(
+                f"{SDG_INDEX} needs the SDR codebook: --codebook PATH (the workbook's "
+                "'Codebook' sheet, or the workbook itself)"
+            )
+        framework = sdg_index_framework(codebook, sdr, values=args.values)
+    else:
+        if args.codebook:
+            raise WellbeingBudgetError(f"--codebook is for the framework {SDG_INDEX}")
+        framework = load_framework(args.framework)
+    if args.year is not None:
+        assert isinstance(data, pd.DataFrame)
+        if "year" in data.columns:
+            years = sorted({int(y) for y in pd.to_numeric(data["year"], errors="coerce").dropna()})
+            if args.year not in years:
+                shown = ", ".join(str(y) for y in years[-8:]) or "none"
+                raise WellbeingBudgetError(
+                    f"no data for {args.year} in {display_name(path)} (years: {shown})"
+                )
+            data = data[pd.to_numeric(data["year"], errors="coerce") == args.year]
+    return framework, data, reader
+
+
+def _cmd_index(args: argparse.Namespace, out: TextIO) -> int:
+    import warnings
+
+    options = {} if args.missing is None else {"missing": args.missing}
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        framework, data, reader = _index_inputs(args)
+        result = framework.index(data, **options)
+    for message in dict.fromkeys(str(w.message) for w in caught):
+        sys.stderr.write(f"warning: {message}\n")
+    index = result[result["level"] == "index"]
+    log = result.attrs["log"]
+    if args.output:
+        target = Path(args.output)
+        kind = target.suffix.lower()
+        entries = pd.DataFrame(log, columns=["jurisdiction", "year", "id", "action", "detail"])
+        if kind == ".csv":
+            write_text_atomic(target, csv_text(result, index=False))
+        elif kind == ".json":
+            document = {
+                "framework": framework.id,
+                "index": str(index["id"].iloc[0]) if len(index) else None,
+                "rows": json.loads(result.to_json(orient="records", double_precision=15)),
+                "log": json.loads(entries.to_json(orient="records", double_precision=15)),
+                "effective_weights": result.attrs["effective_weights"],
+            }
+            text = json.dumps(document, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+            write_text_atomic(target, text)
+        elif kind == ".xlsx":
+            from .views.exports import write_sheets
+
+            write_sheets({"index": _ranked(index), "all levels": result, "log": entries}, target)
+        else:
+            raise WellbeingBudgetError(
+                f"-o {args.output}: write .csv, .xlsx or .json (the suffix says which)"
+            )
+    name = str(index["id"].iloc[0]) if len(index) else framework.id
+    years = sorted(int(y) for y in index["year"].unique())
+    out.write(
+        f"{name} ({framework.id}), read as {reader}: {index['jurisdiction'].nunique()} "
+        f"jurisdictions, {'year' if len(years) == 1 else 'years'} "
+        f"{', '.join(str(y) for y in years)}.\n\n"
+    )
+    ranked = _ranked(index)
+    spec = framework.index_spec
+    digits = spec.rank_round if spec is not None else None  # shown as ranked
+    several = len(years) > 1
+    rows = [
+        ([str(r["year"])] if several else [])
+        + ["-" if pd.isna(r["rank"]) else str(r["rank"]), str(r["jurisdiction"])]
+        + [f"{r['score']:.{digits}f}" if digits is not None else f"{r['score']:.6g}"]
+        for r in ranked.to_dict("records")
+    ]
+    _print_table(rows, (["year"] if several else []) + ["rank", "jurisdiction", "score"], out)
+    counts: dict[str, int] = {}
+    for entry in log:
+        counts[entry["action"]] = counts.get(entry["action"], 0) + 1
+    out.write("\nBuild log: ")
+    out.write(
+        ", ".join(f"{n} {action}" for action, n in sorted(counts.items()))
+        or "nothing imputed, treated, clipped or dropped"
+    )
+    out.write(" (cells; every entry in the -o file).\n" if counts else ".\n")
+    dropped = result.attrs["dropped"]
+    if dropped:
+        listed = ", ".join(f"{j} {y}" for j, y in dropped[:10])
+        more = f" and {len(dropped) - 10} more" if len(dropped) > 10 else ""
+        out.write(f"No index value (missing rule) for: {listed}{more}.\n")
+    if args.output:
+        out.write(f"wrote {args.output}\n")
+    return 0
+
+
+def _ranked(index: pd.DataFrame) -> pd.DataFrame:
+    """The index rows, latest year first, by rank; unranked rows (aggregates) last."""
+    columns = ["year", "rank", "jurisdiction", "score"]
+    frame = index[columns].copy()
+    frame["_unranked"] = frame["rank"].isna()
+    frame = frame.sort_values(
+        ["year", "_unranked", "rank", "jurisdiction"], ascending=[False, True, True, True]
+    )
+    return frame[columns].reset_index(drop=True)
+
+
 # -- dashboard and demo ----------------------------------------------------------------------
 
 
@@ -880,6 +1039,46 @@ def _parser() -> argparse.ArgumentParser:
         money_discount=None,
         future_weight=None,
     )
+
+    p = sub.add_parser(
+        "index",
+        help="a composite index (HDI, SDG Index, a framework's own) from indicator data, ranked",
+    )
+    p.add_argument(
+        "framework",
+        metavar="FRAMEWORK",
+        help=f"built-in id or YAML file with an index: section, or {SDG_INDEX} (the SDSN "
+        "method, built from the SDR codebook)",
+    )
+    p.add_argument(
+        "data",
+        metavar="DATA",
+        help="indicator data: a tidy CSV (jurisdiction, indicator, year, value), UNDP's "
+        "composite indices CSV, an OECD.Stat export or the SDR database",
+    )
+    p.add_argument("--year", type=int, help="only this year's data")
+    p.add_argument(
+        "--reader", choices=_READERS, default="auto", help="the data's format (default: from it)"
+    )
+    p.add_argument(
+        "--values",
+        choices=["raw", "normalised"],
+        default="raw",
+        help="SDR: the raw values or the SDSN's normalised scores",
+    )
+    p.add_argument("--codebook", metavar="PATH", help=f"SDR codebook (CSV) for {SDG_INDEX}")
+    p.add_argument(
+        "--missing",
+        choices=["refuse", "renormalise", "drop"],
+        help="replace the framework's missing rule at every level",
+    )
+    p.add_argument(
+        "-o",
+        "--output",
+        metavar="PATH",
+        help="also write every level and the build log: .csv, .xlsx or .json",
+    )
+    p.set_defaults(func=_cmd_index)
 
     p = sub.add_parser("dashboard", help="write the offline HTML report of scored proposals")
     _scoring_arguments(p)

@@ -341,3 +341,124 @@ def test_distance_to_reference_and_fraction_of_max_as_coinr() -> None:
     assert ref.tolist() == pytest.approx((1 - (x[0] - x) / (x[0] - x.min())).tolist())
     frac = normalise(column, "fraction_of_max", np.array([True]))[:, 0, 0]
     assert frac.tolist() == pytest.approx((x / x.max()).tolist())
+
+
+# -- imputation per level: over the years (last_value, interpolate) ----------------------------
+
+
+def _years_panel(x5: dict[int, dict[str, float]], x3: dict[int, dict[str, float]] | None = None):  # type: ignore[no-untyped-def]
+    """The four-level data in each year of ``x5``, with these values of x5 (and of x3)."""
+    base = _four_data()
+    frames = []
+    for year, values in x5.items():
+        rows = base[~base.indicator.isin(["x5", "x3"] if x3 else ["x5"])].assign(year=year)
+        extra = [{"jurisdiction": j, "indicator": "x5", "year": year, "value": v}
+                 for j, v in values.items()]  # fmt: skip
+        if x3:
+            extra += [{"jurisdiction": j, "indicator": "x3", "year": year, "value": v}
+                      for j, v in x3[year].items()]  # fmt: skip
+        frames += [rows, pd.DataFrame(extra)]
+    return pd.concat(frames, ignore_index=True)
+
+
+def _lenient(first: LevelRule, second: LevelRule | None = None) -> wb.Framework:
+    return _spec(
+        levels=(first,
+                second or LevelRule(aggregate="power", power=2, missing="renormalise"),
+                LevelRule(aggregate="geometric", offset=1, missing="renormalise")),
+    )  # fmt: skip
+
+
+def _score(result: pd.DataFrame, ident: str, unit: str, year: int) -> float:
+    row = result[(result.id == ident) & (result.jurisdiction == unit) & (result.year == year)]
+    return float(row.score.iloc[0])
+
+
+def test_last_value_at_the_indicator_level_fills_from_earlier_years_within_the_window() -> None:
+    """x5 of A is missing in 2019. Filled with A's 2018 value (4): x5 in 2019 is A 4, B 2,
+    C 1, so min-max gives B (2 - 1) / (4 - 1) = 1/3, and sp3 of B = (x4 50 + 2 x 100/3) / 3
+    = 350/9. Without the fill (window 0) x5 is B 2, C 1 only: B 100, so sp3 of B = 250/3."""
+    data = _years_panel({2018: {"A": 4, "B": 2, "C": 1}, 2019: {"B": 2, "C": 1}})
+    rule = LevelRule(impute="last_value", impute_within=1, missing="renormalise")
+    result = _lenient(rule).index(data)
+    assert _score(result, "sp3", "B", 2019) == pytest.approx(350 / 9)
+    assert _score(result, "sp3", "A", 2019) == pytest.approx(200 / 3)
+    imputed = [e for e in result.attrs["log"] if e["action"] == "imputed"]
+    assert imputed == [
+        {"jurisdiction": "A", "year": 2019, "id": "x5", "action": "imputed",
+         "detail": "last_value (4, of 2018) for sp3"}
+    ]  # fmt: skip
+    x5 = result[(result.id == "x5") & (result.jurisdiction == "A") & (result.year == 2019)]
+    assert x5.value.tolist() == [4.0]  # the filled value is the one reported
+    stale = _lenient(rule.model_copy(update={"impute_within": 0})).index(data)
+    assert _score(stale, "sp3", "B", 2019) == pytest.approx(250 / 3)
+    assert not any(e["action"] == "imputed" for e in stale.attrs["log"])
+
+
+def test_interpolate_at_the_indicator_level_fills_between_observed_years() -> None:
+    """x5 of A: 4 in 2018, 10 in 2020, missing in 2019: the straight line gives 7. x5 in
+    2019 is then A 7, B 2, C 1: B scores (2 - 1) / (7 - 1) = 1/6, sp3 of B = (50 + 2 x
+    100/6) / 3 = 250/9."""
+    data = _years_panel(
+        {2018: {"A": 4, "B": 2, "C": 1}, 2019: {"B": 2, "C": 1}, 2020: {"A": 10, "B": 2, "C": 1}}
+    )
+    result = _lenient(LevelRule(impute="interpolate", missing="renormalise")).index(data)
+    assert _score(result, "sp3", "B", 2019) == pytest.approx(250 / 9)
+    (entry,) = [e for e in result.attrs["log"] if e["action"] == "imputed"]
+    assert (entry["jurisdiction"], entry["year"], entry["id"]) == ("A", 2019, "x5")
+    assert entry["detail"] == "interpolate (7) for sp3"
+
+
+def test_last_value_at_a_pillar_level_fills_a_domain_score_from_an_earlier_year() -> None:
+    """Above the indicators, last_value acts on the members' scores. x3 (sp2's only
+    indicator, lower is better) of B is missing in 2020; in 2019 x3 was A 1, B 2, C 3, so
+    sp2 of B scored 50. p1 is the power mean (p = 2) of sp1 and sp2; sp1 of B = (x1 50 +
+    x2 100) / 2 = 75. Filled: p1 of B = sqrt((75^2 + 50^2) / 2); unfilled and renormalised:
+    75. With the condition that both members be present, nothing is filled."""
+    data = _years_panel(
+        {2019: {"A": 5, "C": 1}, 2020: {"A": 5, "C": 1}},
+        x3={2019: {"A": 1, "B": 2, "C": 3}, 2020: {"A": 1, "C": 2}},
+    )
+    first = LevelRule(missing="renormalise")
+    second = LevelRule(
+        aggregate="power", power=2, impute="last_value", impute_within=1, missing="renormalise"
+    )
+    result = _lenient(first, second).index(data)
+    assert _score(result, "p1", "B", 2020) == pytest.approx(math.sqrt((75**2 + 50**2) / 2))
+    sp2 = result[(result.id == "sp2") & (result.jurisdiction == "B") & (result.year == 2020)]
+    assert sp2.score.isna().all()  # the domain itself stays missing: only p1 used the fill
+    (entry,) = [e for e in result.attrs["log"] if e["action"] == "imputed"]
+    assert (entry["jurisdiction"], entry["year"], entry["id"]) == ("B", 2020, "sp2")
+    assert entry["detail"] == "last_value (50, of 2019) for p1"
+    both = second.model_copy(update={"impute_min_present": 2})
+    guarded = _lenient(first, both).index(data)
+    assert _score(guarded, "p1", "B", 2020) == pytest.approx(75.0)
+    assert not any(e["action"] == "imputed" for e in guarded.attrs["log"])
+
+
+def test_an_over_the_years_imputation_never_fills_a_cell_not_applicable() -> None:
+    data = _years_panel({2018: {"A": 4, "B": 2, "C": 1}, 2019: {"B": 2, "C": 1}})
+    rule = LevelRule(impute="last_value", impute_within=1, missing="renormalise")
+    framework = _lenient(rule)
+    assert framework.index_spec is not None
+    spec = framework.index_spec.model_copy(update={"not_applicable": {"x5": ("A",)}})
+    result = framework.model_copy(update={"index_spec": spec}).index(data)
+    assert not any(e["action"] == "imputed" for e in result.attrs["log"])
+
+
+def test_imputation_rules_in_yaml_are_checked_and_located(tmp_path: Path) -> None:
+    """last_value needs its window; regional_mean is group_mean by its other name."""
+    text = (Path(__file__).parents[1] / "fixtures" / "four-level-index.yaml").read_text()
+    first = "    - {aggregate: arithmetic, missing: renormalise}\n"
+    assert first in text
+    line = text.splitlines().index(first.rstrip("\n")) + 1
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(text.replace(first, first.replace("missing", "impute: last_value, missing")))
+    with pytest.raises(
+        wb.ValidationError, match=rf"bad.yaml:{line}:\d+: index\.levels\[0\]: .*impute_within"
+    ):
+        wb.load_framework(bad)
+    good = tmp_path / "good.yaml"
+    good.write_text(text.replace(first, first.replace("missing", "impute: regional_mean, missing")))
+    spec = wb.load_framework(good).index_spec
+    assert spec is not None and spec.levels[0].impute == "group_mean"

@@ -9,7 +9,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import wellbeing_budget as wb
-from wellbeing_budget.engine.indices import aggregate, kurtosis, normalise, skew, winsorise
+from wellbeing_budget.engine.indices import (
+    aggregate,
+    interpolate_years,
+    kurtosis,
+    last_value,
+    normalise,
+    skew,
+    winsorise,
+)
 
 from ..conftest import DATA, hdi_sample, hdi_series
 
@@ -247,3 +255,32 @@ def test_winsorising_as_coinr() -> None:
     _, _, ok = winsorise(y, winmax=1)
     assert not ok
     assert skew(x) > 2 and kurtosis(x) > 3.5
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.one_of(st.none(), st.floats(-1e6, 1e6)), min_size=1, max_size=8),
+    st.lists(st.integers(1, 4), min_size=8, max_size=8),
+    st.integers(0, 6),
+)
+def test_last_value_fills_only_from_earlier_observations_within_the_window(
+    cells: list[float | None], steps: list[int], window: int
+) -> None:
+    x = np.array([np.nan if c is None else c for c in cells])[None, :, None]
+    years = np.cumsum(steps[: len(cells)]) + 2000
+    filled, source = last_value(x, years, window)
+    seen = ~np.isnan(x)
+    assert np.array_equal(filled[seen], x[seen])  # an observation is never replaced
+    for b in np.flatnonzero(~seen[0, :, 0]):
+        k = source[0, b, 0]
+        if k < 0:
+            earlier = [e for e in range(b) if seen[0, e, 0] and years[b] - years[e] <= window]
+            assert not earlier
+        else:
+            assert k < b and years[b] - years[k] <= window and filled[0, b, 0] == x[0, k, 0]
+            assert not seen[0, k + 1 : b, 0].any()  # the latest one, not any one
+
+
+def test_interpolation_follows_the_year_numbers_not_the_positions() -> None:
+    x = np.array([[[0.0], [np.nan], [10.0]]])
+    assert interpolate_years(x, [2000, 2001, 2010])[0, 1, 0] == pytest.approx(1.0)

@@ -13,9 +13,24 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from ..engine.indices import aggregate, constant_columns, impute, normalise, winsorise
+from ..engine.indices import (
+    aggregate,
+    constant_columns,
+    impute,
+    interpolate_years,
+    last_value,
+    normalise,
+    winsorise,
+)
 from ..errors import Problem, ValidationError, WellbeingBudgetError, did_you_mean
-from ..model.framework import AggregateMethod, IndexSpec, LevelRule, NormaliseMethod, Treatment
+from ..model.framework import (
+    OVER_YEARS,
+    AggregateMethod,
+    IndexSpec,
+    LevelRule,
+    NormaliseMethod,
+    Treatment,
+)
 from .monitoring import _read, tidy_indicator_data
 
 if TYPE_CHECKING:
@@ -191,13 +206,24 @@ def compute_index(
             [windows.get(x, -1) if isinstance(windows, dict) else windows for x in ids]
         )
         raw = _latest_within(raw, years, window, units, ids, log)
+    not_applicable = spec.not_applicable if spec else {}
+    n_steps = len(tree.steps)
+    # an over-the-years imputation declared for the first level fills the indicators' values
+    # before normalising, as latest_within does: a relative normalisation then sees the value
+    for parent, members, _ in tree.steps[0]:
+        rule = _rule(spec, 0, n_steps, parent, overrides)
+        if rule.impute in OVER_YEARS:
+            names = [ids[m] for m in members]
+            blocked = _blocked(not_applicable, units, names, parent)
+            raw[:, :, members] = _fill_over_years(
+                raw[:, :, members], rule, years, units, names, parent, blocked, log
+            )
     has_any = ~np.isnan(raw).all(axis=2)
     group_of = {**(spec.regions if spec else {}), **(region_column or {}), **(regions or {})}
     region_names = sorted(set(group_of.values()))
     groups = np.array(
         [region_names.index(group_of[x]) if x in group_of else -1 for x in units], dtype=np.int64
     )
-    not_applicable = spec.not_applicable if spec else {}
     _check_not_applicable(not_applicable, tree, units)
     for k, ident in enumerate(ids):
         for a, unit in enumerate(units):
@@ -292,7 +318,6 @@ def compute_index(
     scores = scores * scale
 
     levels = [scores]
-    n_steps = len(tree.steps)
     for step, parents in enumerate(tree.steps):
         children = levels[-1]
         out = np.full((len(units), len(years), len(parents)), np.nan)
@@ -300,7 +325,11 @@ def compute_index(
             rule = _rule(spec, step, n_steps, parent, overrides)
             sub = children[:, :, members].copy()
             names = [tree.ids[step][m] for m in members]
-            sub = _impute(sub, rule, groups, units, years, names, parent, log)
+            if rule.impute not in OVER_YEARS:
+                sub = _impute(sub, rule, groups, units, years, names, parent, log)
+            elif step > 0:  # the first level's were filled before normalising
+                blocked = _blocked(not_applicable, units, names, parent)
+                sub = _fill_over_years(sub, rule, years, units, names, parent, blocked, log)
             out[:, :, k] = _aggregate(
                 sub,
                 weights,
@@ -521,6 +550,52 @@ def _impute(
     use = np.isnan(sub) & ~np.isnan(filled) & allowed
     for a, b, c in zip(*np.nonzero(use), strict=True):
         detail = f"{rule.impute} ({filled[a, b, c]:.6g}) for {parent}"
+        _note(log, units[a], years[b], names[c], "imputed", detail)
+    return np.where(use, filled, sub)
+
+
+def _blocked(
+    not_applicable: dict[str, tuple[str, ...]], units: list[str], names: list[str], parent: str
+) -> NDArray[np.bool_]:
+    """Units x members: the cells not applicable (the member's or the parent's), which no
+    imputation fills."""
+    return np.array(
+        [
+            [u in not_applicable.get(x, ()) or u in not_applicable.get(parent, ()) for x in names]
+            for u in units
+        ],
+        dtype=bool,
+    ).reshape(len(units), len(names))
+
+
+def _fill_over_years(
+    sub: Array,
+    rule: LevelRule,
+    years: list[int],
+    units: list[str],
+    names: list[str],
+    parent: str,
+    blocked: NDArray[np.bool_],
+    log: list[dict[str, Any]],
+) -> Array:
+    """The members' gaps filled from the same jurisdiction's other years (``last_value``
+    within ``impute_within`` years, or ``interpolate``), where the rule's condition allows
+    (at least ``impute_min_present`` members present that year), each fill logged."""
+    if not np.isnan(sub).any():
+        return sub
+    if rule.impute == "last_value":
+        assert rule.impute_within is not None  # the model requires it
+        filled, source = last_value(sub, years, rule.impute_within)
+    else:
+        filled, source = interpolate_years(sub, years), None
+    present = np.sum(~np.isnan(sub), axis=2, keepdims=True)
+    allowed = present >= rule.impute_min_present
+    use = np.isnan(sub) & ~np.isnan(filled) & allowed & ~blocked[:, None, :]
+    for a, b, c in zip(*np.nonzero(use), strict=True):
+        if source is not None:
+            detail = f"last_value ({filled[a, b, c]:.6g}, of {years[source[a, b, c]]}) for {parent}"
+        else:
+            detail = f"interpolate ({filled[a, b, c]:.6g}) for {parent}"
         _note(log, units[a], years[b], names[c], "imputed", detail)
     return np.where(use, filled, sub)
 

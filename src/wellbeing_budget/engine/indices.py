@@ -44,7 +44,9 @@ __all__ = [
     "average_ranks",
     "constant_columns",
     "impute",
+    "interpolate_years",
     "kurtosis",
+    "last_value",
     "min_ranks",
     "normalise",
     "skew",
@@ -361,4 +363,56 @@ def impute(values: Array, method: str, groups: NDArray[np.int64] | None = None) 
             rows = groups == g
             fill = stat(x[rows], axis=0, keepdims=True)
             out[rows] = np.where(np.isnan(x[rows]), np.broadcast_to(fill, x[rows].shape), x[rows])
+    return out
+
+
+def last_value(
+    values: Array, years: Array | list[int], window: int
+) -> tuple[Array, NDArray[np.int64]]:
+    """Fill each gap of ``values`` (units x years x columns) with the same unit's and
+    column's latest earlier observation at most ``window`` years older (an earlier fill is
+    never carried on). Returns the filled array and, per cell, the position of the year its
+    value came from (its own where observed, -1 where still missing).
+
+    >>> x = np.array([[[1.0], [np.nan], [np.nan]]])
+    >>> filled, source = last_value(x, [2018, 2019, 2021], window=2)
+    >>> filled[0, :, 0].tolist(), source[0, :, 0].tolist()
+    ([1.0, 1.0, nan], [0, 0, -1])
+    """
+    x = np.asarray(values, dtype=np.float64)
+    t = np.asarray(years, dtype=np.int64)
+    seen = ~np.isnan(x)
+    source = np.where(seen, np.arange(x.shape[1])[None, :, None], -1)
+    out = x.copy()
+    for b in range(x.shape[1]):
+        for earlier in range(b - 1, -1, -1):
+            if t[b] - t[earlier] > window:
+                break
+            take = (source[:, b, :] < 0) & seen[:, earlier, :]
+            out[:, b, :] = np.where(take, x[:, earlier, :], out[:, b, :])
+            source[:, b, :] = np.where(take, earlier, source[:, b, :])
+    return out, source
+
+
+def interpolate_years(values: Array, years: Array | list[int]) -> Array:
+    """Fill each gap of ``values`` (units x years x columns) lying between two observed years
+    of the same unit and column on the straight line between them, by year number; nothing
+    before the first or after the last observation is invented.
+
+    >>> x = np.array([[[1.0], [np.nan], [4.0], [np.nan]]])
+    >>> interpolate_years(x, [2018, 2019, 2021, 2022])[0, :, 0].tolist()
+    [1.0, 2.0, 4.0, nan]
+    """
+    x = np.asarray(values, dtype=np.float64)
+    t = np.asarray(years, dtype=np.float64)
+    out = x.copy()
+    for a in range(x.shape[0]):
+        for c in range(x.shape[2]):
+            series = x[a, :, c]
+            seen = ~np.isnan(series)
+            if seen.sum() < 2:
+                continue
+            inside = (t > t[seen].min()) & (t < t[seen].max()) & ~seen
+            if inside.any():
+                out[a, inside, c] = np.interp(t[inside], t[seen], series[seen])
     return out

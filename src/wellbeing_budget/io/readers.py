@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import os
 import re
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -291,11 +292,17 @@ SDR_SHEETS = ("SDR2021 Data", "Codebook")
 class SdrData:
     """The SDR database's data sheet, tidy (``data``, with each country's ``region``), and
     what the SDSN publishes beside the values: the goals it does not score for a country
-    (``not_applicable``, from the grey goal dashboards; SDG 14 for landlocked countries)."""
+    (``not_applicable``, from the grey goal dashboards; SDG 14 for landlocked countries), and
+    the indicators read as raw values whose raw values the SDSN does not publish, so that
+    ``data`` holds their published normalised scores instead (``scored``). Rows of regions
+    and income groups (ISO3 codes starting ``_``) are left out of ``data`` and listed in
+    ``aggregates``."""
 
     data: pd.DataFrame
     not_applicable: dict[str, tuple[str, ...]] = field(default_factory=dict)
     edition: int = 2021
+    scored: tuple[str, ...] = ()
+    aggregates: tuple[str, ...] = ()
 
 
 def read_sdr(
@@ -306,9 +313,19 @@ def read_sdr(
     being the ``"raw"`` indicator values or the SDSN's ``"normalised"`` scores (0-100), all
     in the ``edition`` year (the value columns hold the latest observation of each series).
 
-    >>> sdr = read_sdr("tests/data/sdr-2021-oecd-countries.csv")
-    >>> sorted(set(sdr.data.region)), sdr.not_applicable["sdg14"][:2]
-    (['OECD'], ('Austria', 'Czech Republic'))
+    Read raw, an indicator whose raw-value column is empty in every row while its normalised
+    scores are published (``sdg16_safe`` in 2021: Gallup's survey, whose values the SDSN
+    does not publish) is read as its published scores, named in ``scored`` and in a warning;
+    :func:`sdg_index_framework` then takes those as scores (goalposts 0 and 100), so every
+    goal can be computed from the published data.
+
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     sdr = read_sdr("tests/data/sdr-2021-oecd-countries.csv")
+    >>> sorted(set(sdr.data.region)), sdr.not_applicable["sdg14"][:2], sdr.scored
+    (['OECD'], ('Austria', 'Czech Republic'), ('sdg16_safe',))
+    >>> "no raw values published for sdg16_safe" in str(caught[0].message)
+    True
     """
     if values not in ("raw", "normalised"):
         raise WellbeingBudgetError("values is 'raw' or 'normalised'")
@@ -318,15 +335,27 @@ def read_sdr(
     else:
         frame, name = _table(data, "SDR data")
     _require(frame, ("Country", "Regions used for the SDR"), name, "the SDR data sheet")
+    aggregates: tuple[str, ...] = ()
+    if "Country Code ISO3" in frame.columns:
+        # rows of regions and income groups (codes such as _OECD, _LIC) are no countries:
+        # ranked among them, or pooled into a region of their own, they would distort both
+        aggregate = frame["Country Code ISO3"].astype(str).str.startswith("_")
+        aggregates = tuple(sorted(frame.loc[aggregate, "Country"].astype(str)))
+        frame = frame[~aggregate]
     columns = [str(c) for c in frame.columns]
     codes = [c[len("Year: ") :] for c in columns if c.startswith("Year: ")]
     if not codes:
         raise WellbeingBudgetError(f"{name} has no 'Year: <code>' columns: not the SDR data sheet")
     parts = []
     problems: list[Problem] = []
+    scored: list[str] = []
     for code in codes:
         if values == "raw":
             column = columns[columns.index(f"Year: {code}") - 1]  # the value precedes its year
+            score = f"Normalized Score: {code}"
+            if frame[column].isna().all() and score in columns and frame[score].notna().any():
+                column = score  # no raw value published: the published score stands in
+                scored.append(code)
         else:
             column = f"Normalized Score: {code}"
             if column not in columns:
@@ -344,6 +373,13 @@ def read_sdr(
         )
     if problems:
         raise ValidationError(problems, summary=f"{name} holds values that are not numbers")
+    if scored:
+        warnings.warn(
+            f"{name}: no raw values published for {', '.join(scored)}; their published "
+            "normalised scores are read instead (SdrData.scored)",
+            UserWarning,
+            stacklevel=2,
+        )
     tidy = pd.concat(parts, ignore_index=True).dropna(subset=["value"]).reset_index(drop=True)
     not_applicable: dict[str, tuple[str, ...]] = {}
     for goal in range(1, 18):
@@ -352,7 +388,8 @@ def read_sdr(
             grey = frame.loc[frame[dash].astype(str) == "grey", "Country"].astype(str)
             if len(grey):
                 not_applicable[f"sdg{goal}"] = tuple(sorted(grey))
-    return SdrData(tidy, not_applicable, edition)
+    tidy.attrs["aggregates"] = list(aggregates)
+    return SdrData(tidy, not_applicable, edition, tuple(scored), aggregates)
 
 
 # Which of the four pillars each goal sits in: this library's judgement, used only when SDG
@@ -392,8 +429,10 @@ def sdg_index_framework(
     ``clip(100 (x - lower) / (optimum - lower), 0, 100)``; SDG 4's missing indicators filled
     with the region's mean score when the country has at least one; the index the mean of the
     17 goals, a goal not scored filled with the region's mean goal score. ``sdr`` (from
-    :func:`read_sdr`) supplies the goals the SDSN does not score per country. With
-    ``values="normalised"`` the framework takes the SDSN's published normalised scores.
+    :func:`read_sdr`) supplies the goals the SDSN does not score per country, and the
+    indicators it read as published scores for want of raw values (``sdr.scored``: those
+    take goalposts 0 and 100). With ``values="normalised"`` the framework takes the SDSN's
+    published normalised scores for every indicator.
 
     >>> sdg = sdg_index_framework("tests/data/sdr-2021-codebook.csv")
     >>> sdg.kind, len(sdg.domains), len(sdg.indicators)
@@ -412,6 +451,7 @@ def sdg_index_framework(
     needed = ("IndCode", "SDG", "Global", "Indicator", "Optimum (= 100)", "Lower Bound (=0)")
     _require(table, needed, name, "the SDR codebook")
     rows = table[table["Global"].astype(str).str.strip().str.lower() == "yes"]
+    as_scores = {c.lower() for c in sdr.scored} if sdr is not None and values == "raw" else set()
     indicators: list[dict[str, Any]] = []
     goalposts: dict[str, dict[str, Any]] = {}
     domains: dict[int, list[str]] = {}
@@ -430,7 +470,8 @@ def sdg_index_framework(
                     )
                 ]
             )
-        higher = values == "normalised" or optimum > lower
+        scores = values == "normalised" or ident in as_scores
+        higher = scores or optimum > lower
         url = str(row.get("Dwldlink", "") or "")
         indicators.append(
             {
@@ -439,7 +480,12 @@ def sdg_index_framework(
                 "unit": "dimensionless",
                 "direction": "higher_is_better" if higher else "lower_is_better",
                 "codes": [code],
-                "note": "Unit as in the indicator's name.",
+                "note": "Unit as in the indicator's name."
+                + (
+                    " The SDSN publishes no raw values: its published normalised score is used."
+                    if ident in as_scores
+                    else ""
+                ),
                 "source": {
                     "title": str(row.get("Source", "") or "SDR 2021 codebook").strip()
                     or "SDR 2021 codebook",
@@ -447,7 +493,7 @@ def sdg_index_framework(
                 },
             }
         )
-        if values == "normalised":
+        if scores:
             goalposts[ident] = {"min": 0.0, "max": 100.0}
         else:
             goalposts[ident] = {"min": min(optimum, lower), "max": max(optimum, lower)}

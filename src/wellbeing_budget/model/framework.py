@@ -515,7 +515,13 @@ NormaliseMethod = Literal[
     "fraction_of_max",
 ]
 AggregateMethod = Literal["arithmetic", "geometric", "harmonic", "power"]
-ImputeMethod = Literal["none", "mean", "median", "group_mean", "group_median"]
+ImputeMethod = Literal[
+    "none", "mean", "median", "group_mean", "group_median", "last_value", "interpolate"
+]
+# methods that fill a gap from the same jurisdiction's other years, not from other jurisdictions
+OVER_YEARS = ("last_value", "interpolate")
+# the names the issue and COINr users also use for a mean within the jurisdiction's region
+_IMPUTE_ALIASES = {"regional_mean": "group_mean", "regional_median": "group_median"}
 MissingRule = Literal["refuse", "renormalise", "drop"]
 
 
@@ -529,20 +535,39 @@ class LevelRule(_Model):
     publish none for incomplete rows). ``min_present`` screens by data availability: with
     fewer members present, the parent has no value. ``power`` is the exponent of a
     generalised mean; ``offset`` is added before a geometric or harmonic mean (a declared
-    way round zeros)."""
+    way round zeros).
+
+    Two imputations fill a gap from the same jurisdiction's other years instead of from other
+    jurisdictions: ``last_value`` (the latest earlier value at most ``impute_within`` years
+    older) and ``interpolate`` (the straight line between the observed years either side).
+    At the first level they act on the indicators' values, before normalising; at a level
+    above, on the members' scores (a domain's score of an earlier year, say).
+    ``regional_mean`` and ``regional_median`` are other names for ``group_mean`` and
+    ``group_median``."""
 
     aggregate: AggregateMethod = "arithmetic"
     power: float | None = None
     offset: float = Field(default=0.0, ge=0)
     impute: ImputeMethod = "none"
+    impute_within: int | None = Field(default=None, ge=0)
     impute_min_present: int = Field(default=0, ge=0)
     missing: MissingRule = "refuse"
     min_present: int = Field(default=0, ge=0)
+
+    @field_validator("impute", mode="before")
+    @classmethod
+    def _alias(cls, value: Any) -> Any:
+        return _IMPUTE_ALIASES.get(value, value) if isinstance(value, str) else value
 
     @model_validator(mode="after")
     def _power_given(self) -> LevelRule:
         if (self.aggregate == "power") != (self.power is not None):
             raise ValueError("a power (generalised) mean needs power: p, and only it takes one")
+        if (self.impute == "last_value") != (self.impute_within is not None):
+            raise ValueError(
+                "impute: last_value needs impute_within: N (years: how old a value may be), "
+                "and only it takes one"
+            )
         return self
 
 

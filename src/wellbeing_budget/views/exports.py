@@ -19,7 +19,7 @@ from ..io.files import write_text_atomic
 if TYPE_CHECKING:
     from ..analysis.results import Scorecard
 
-__all__ = ["EXCEL_MAX_ROWS", "excel_sheets", "write_excel"]
+__all__ = ["EXCEL_MAX_ROWS", "excel_sheets", "write_excel", "write_sheets"]
 
 EXCEL_MAX_ROWS = 1_048_576
 """Rows in one Excel sheet, the header included (Excel's own limit)."""
@@ -81,7 +81,12 @@ def write_excel(card: Scorecard, path: str | os.PathLike[str]) -> None:
     library is needed, and a text cell is always an inline string (never a formula, whatever
     it starts with). The same scorecard gives the same bytes.
     """
-    sheets = excel_sheets(card)
+    write_sheets(excel_sheets(card), path)
+
+
+def write_sheets(sheets: dict[str, pd.DataFrame], path: str | os.PathLike[str]) -> None:
+    """Write tables to an Excel workbook, a sheet each (named by the keys), atomically; the
+    same tables give the same bytes. Refused when a sheet would exceed Excel's row limit."""
     for name, frame in sheets.items():
         if len(frame) + 1 > EXCEL_MAX_ROWS:
             raise WellbeingBudgetError(
