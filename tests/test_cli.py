@@ -515,3 +515,17 @@ def test_index_says_what_it_warns_as_a_plain_line(capsys: pytest.CaptureFixture[
     assert status == 0
     assert err.startswith("warning: ") and "no raw values published for sdg16_safe" in err
     assert err.count("\n") == 1  # once, no source line
+
+
+def test_output_piped_into_a_reader_that_stops_early_is_not_an_error() -> None:
+    reader = subprocess.Popen(
+        [sys.executable, "-m", "wellbeing_budget.cli", "indicators"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert reader.stdout is not None and reader.stderr is not None
+    reader.stdout.readline()
+    reader.stdout.close()  # what `| head -1` does
+    errors = reader.stderr.read().decode()
+    assert reader.wait(timeout=60) == 0
+    assert "Broken pipe" not in errors and errors == ""

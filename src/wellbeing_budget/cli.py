@@ -1195,16 +1195,16 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     except WellbeingBudgetError as exc:
         sys.stderr.write(f"error: {exc}\n")
         return 1
+    except BrokenPipeError:  # output piped into `head`: a subclass of OSError, so first
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
     except OSError as exc:  # a file named on the command line cannot be read or written
         name = f" {exc.filename}" if exc.filename else ""
         sys.stderr.write(f"error: cannot use{name}: {exc.strerror or exc}\n")
         return 1
     except KeyboardInterrupt:  # pragma: no cover - interactive
         return 130
-    except BrokenPipeError:  # pragma: no cover - output piped into `head`
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        return 0
     return status
 
 
