@@ -46,6 +46,7 @@ class Browser:
         self._buffer = b""
         self._next = 0
         self.session: str | None = None
+        self.events: list[str] = []
 
     def send(self, method: str, params: dict[str, Any] | None = None, timeout: float = 60) -> Any:
         """Send a command (to the page's session once attached) and wait for its reply."""
@@ -61,7 +62,21 @@ class Browser:
                 if "error" in reply:
                     raise RuntimeError(f"{method}: {reply['error']}")
                 return reply.get("result", {})
+            if "method" in reply:
+                self.events.append(reply["method"])
         raise TimeoutError(method)
+
+    def wait_for_event(self, method: str, timeout: float = 60) -> None:
+        """Wait until the page has sent the event ``method`` (e.g. ``Page.loadEventFired``)
+        since the last call; events seen while waiting for replies count too."""
+        deadline = time.monotonic() + timeout
+        while method not in self.events:
+            if time.monotonic() > deadline:
+                raise TimeoutError(method)
+            reply = self._read()
+            if "method" in reply:
+                self.events.append(reply["method"])
+        self.events.clear()
 
     def _read(self) -> dict[str, Any]:
         while b"\0" not in self._buffer:

@@ -296,17 +296,9 @@ def test_report_is_complete_without_scripts(report: Path, tmp_path: Path) -> Non
     try:
         session.open("about:blank", 1400)
         session.send("Emulation.setScriptExecutionDisabled", {"value": True})
+        session.events.clear()
         session.send("Page.navigate", {"url": report.as_uri()})
-        import time
-
-        for _ in range(100):
-            ready = session.send(
-                "DOM.getDocument", {"depth": 0}
-            )  # DOM queries work with scripts off
-            if ready:
-                break
-            time.sleep(0.05)
-        time.sleep(0.5)
+        session.wait_for_event("Page.loadEventFired")
         html = session.send(
             "DOM.getOuterHTML", {"nodeId": session.send("DOM.getDocument")["root"]["nodeId"]}
         )["outerHTML"]
