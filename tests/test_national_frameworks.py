@@ -108,3 +108,28 @@ def test_indicators_command_finds_ids_without_reading_yaml() -> None:
     assert "nz." not in text
     status, text = run("indicators", "--search", "no such words anywhere")
     assert status == 1 and "matches" in text
+
+
+# Treasury's site answers on these alias domains too; the URL kept is the one read.
+_MWM_PUBLISHER_HOSTS = {
+    "abs.gov.au",
+    "www.abs.gov.au",
+    "treasury.gov.au",
+    "fairtax.gov.au",
+    "bettertax.gov.au",
+    "yoursuper.gov.au",
+}
+
+
+def test_australia_primary_indicators_cite_the_publishers_own_page() -> None:
+    from urllib.parse import urlparse
+
+    framework = wb.load_framework("australia-measuring-what-matters")
+    statuses = [indicator.status for indicator in framework.indicators]
+    assert statuses.count("unconfirmed") <= 0.1 * len(statuses)
+    for indicator in framework.indicators:
+        if indicator.status != "primary":
+            continue
+        url = urlparse(str(indicator.source.url))
+        assert url.hostname in _MWM_PUBLISHER_HOSTS, indicator.id
+        assert "measuring-what-matters" in url.path, indicator.id
