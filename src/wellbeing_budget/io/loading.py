@@ -793,12 +793,12 @@ def _load_proposals_yaml(path: str | os.PathLike[str]) -> ProposalSet:
     raw = data.get("proposals")
     if isinstance(raw, list):
         ids = [p.get("id") if isinstance(p, dict) else None for p in raw]
-        twice = _repeated(ids)
-        doc.prepare([("proposals", i, "id") for i, _ in twice[: problems.room]])
+        twice, room = _repeated(ids), problems.room
+        doc.prepare([("proposals", i, "id") for i, _ in twice[:room]])
         problems += _duplicate_ids(
-            ids, lambda i: doc.problem(("proposals", i, "id"), ""), "proposal", problems.room
+            ids, lambda i: doc.problem(("proposals", i, "id"), ""), "proposal", room
         )
-        problems.count(len(twice) - problems.room)
+        problems.count(len(twice) - room)
     parsed: ProposalFile | None = None
     try:
         parsed = ProposalFile.model_validate(data)
