@@ -70,5 +70,5 @@ def test_a_device_a_pipe_or_a_binary_file_is_refused_cleanly(tmp_path: Path) -> 
     binary.write_bytes(b"limit\n\xff\xfe\x00")
     with pytest.raises(wb.ValidationError, match="2: not UTF-8 text"):
         load_limits(binary)
-    with pytest.raises(wb.ValidationError, match="no such file|No such file"):
+    with pytest.raises(wb.ValidationError, match=r"(?i)no such file"):
         load_limits(tmp_path / "missing.csv")
