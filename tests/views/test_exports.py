@@ -89,15 +89,36 @@ def test_every_html_view_escapes_titles() -> None:
         assert "&lt;script&gt;" in html, name
 
 
-def test_dollar_signs_in_a_framework_name_plot_as_text() -> None:
+# An even number of '$' makes matplotlib parse the text between them as mathtext; these are
+# not valid formulas, so before plain_text() the figure raised ValueError when drawn (an odd
+# number of '$', as in 'Costs $5$ and $x', is drawn as text and proves nothing).
+MATHTEXT = ["Costs $\\frac{a$ plan", "Plan $x^$", "$5m$ or $6m$ \\$ {"]
+
+
+def _draw(figure: object) -> None:
     import matplotlib.pyplot as plt
 
-    framework = FRAMEWORK.model_copy(update={"name": "Costs $5$ and $\\frac{a"})
-    card = card_titled("Bid", framework=framework)
-    figure = card.plot.pillars()
-    figure = figure if hasattr(figure, "savefig") else figure.figure
-    figure.savefig(io.BytesIO(), format="png")
+    figure = figure if hasattr(figure, "savefig") else figure.figure  # type: ignore[attr-defined]
+    figure.savefig(io.BytesIO(), format="png")  # type: ignore[attr-defined]
     plt.close("all")
+
+
+@pytest.mark.parametrize("name", MATHTEXT)
+def test_dollar_signs_in_a_framework_name_plot_as_text(name: str) -> None:
+    framework = FRAMEWORK.model_copy(update={"name": name})
+    figure = card_titled("Bid", framework=framework).plot.pillars()
+    _draw(figure)
+    title = figure._suptitle.get_text()  # type: ignore[attr-defined]
+    assert title.replace("\\$", "$").endswith(name)  # drawn as written
+
+
+@pytest.mark.parametrize("name", MATHTEXT)
+def test_dollar_signs_in_domain_names_and_titles_plot_as_text(name: str) -> None:
+    domains = tuple(d.model_copy(update={"name": name}) for d in FRAMEWORK.domains)
+    framework = FRAMEWORK.model_copy(update={"domains": domains})
+    card = card_titled(name, f"{name} too", framework=framework)
+    for draw in (card.plot.heatmap, card.plot.pillars, card.plot.groups, card.plot.frontier):
+        _draw(draw())
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs are POSIX")
