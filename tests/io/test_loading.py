@@ -321,3 +321,22 @@ def test_repeated_proposal_ids_beyond_the_cap_are_counted(tmp_path: Path) -> Non
         3,
         "proposal id 'same' is used twice (first at proposals[0])",
     )
+
+
+def test_a_framework_with_a_fault_on_every_line_lists_the_cap_and_counts_the_rest(
+    write_yaml: Callable[..., Path],
+) -> None:
+    from wellbeing_budget.errors import MAX_PROBLEMS
+
+    domains = "".join(
+        f"  - {{id: d{i}, name: D, pillar: people, indicators: [nz.life-expectncy]}}\n"
+        for i in range(MAX_PROBLEMS + 40)
+    )
+    path = write_yaml(f"extends: nz-lsf-2021\nid: many\nname: Many\ndomains:\n{domains}")
+    with pytest.raises(ValidationError) as info:
+        wb.load_framework(path)
+    error = info.value
+    assert len(error.problems) == MAX_PROBLEMS and error.more == 40
+    first = error.problems[0]
+    assert (first.line, first.column) == (5, 52)
+    assert first.message.startswith("unknown indicator 'nz.life-expectncy'; did you mean")

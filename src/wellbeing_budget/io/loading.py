@@ -593,6 +593,20 @@ def _resolve_indicators(
             local[item_id] = item
     known = sorted(set(local) | set(catalogue))
     used: dict[str, str] = {}
+    found: list[tuple[tuple[PathElement, ...], str]] = []  # located once, up to the cap
+    _check_references(merged, local, known, catalogue, used, found, indicators)
+    problems.add_at(found, origins.locate, origins.prepare)
+
+
+def _check_references(
+    merged: dict[str, Any],
+    local: dict[str, Any],
+    known: list[str],
+    catalogue: dict[str, Indicator],
+    used: dict[str, str],
+    found: list[tuple[tuple[PathElement, ...], str]],
+    indicators: list[Any],
+) -> None:
     domains = merged.get("domains")
     if not isinstance(domains, list):
         return
@@ -611,27 +625,14 @@ def _resolve_indicators(
                 continue
             path: tuple[PathElement, ...] = ("domains", i, "indicators", j)
             if ref_id not in local and ref_id not in catalogue:
-                template = origins.locate(path, False)
-                problems.append(
-                    Problem(
-                        f"unknown indicator {ref_id!r}{did_you_mean(ref_id, known)}",
-                        template.path,
-                        template.file,
-                        template.line,
-                        template.column,
-                    )
-                )
+                found.append((path, f"unknown indicator {ref_id!r}{did_you_mean(ref_id, known)}"))
                 continue
             if ref_id in used and used[ref_id] != domain_id:
-                template = origins.locate(path, False)
-                problems.append(
-                    Problem(
+                found.append(
+                    (
+                        path,
                         f"indicator {ref_id!r} is already in domain {used[ref_id]!r}: "
                         "its effects would count twice",
-                        template.path,
-                        template.file,
-                        template.line,
-                        template.column,
                     )
                 )
             used[ref_id] = str(domain_id)
@@ -646,15 +647,11 @@ def _resolve_indicators(
             ids = priority.get("indicators", []) if isinstance(priority, dict) else []
         for q, ref_id in enumerate(ids if isinstance(ids, list | tuple) else []):
             if isinstance(ref_id, str) and ref_id not in used:
-                template = origins.locate(("priorities", p, "indicators", q), False)
-                problems.append(
-                    Problem(
+                found.append(
+                    (
+                        ("priorities", p, "indicators", q),
                         f"indicator {ref_id!r} is not measured by any domain of the framework"
                         + did_you_mean(ref_id, list(used)),
-                        template.path,
-                        template.file,
-                        template.line,
-                        template.column,
                     )
                 )
 

@@ -176,6 +176,24 @@ class Problems:
         self.extend(pydantic_problems(exc, root, locate, limit=room, prepare=prepare))
         self.count(exc.error_count() - room)
 
+    def add_at(
+        self,
+        found: Sequence[tuple[tuple[PathElement, ...], str]],
+        locate: Locator,
+        prepare: Callable[[list[tuple[PathElement, ...]]], None] | None = None,
+    ) -> None:
+        """Problems given as (path, message), located only as far as there is room (in one
+        pass through ``prepare``); the rest counted."""
+        kept = found[: self.room]
+        if prepare is not None and kept:
+            prepare([path for path, _ in kept])
+        for path, message in kept:
+            template = locate(path, False)
+            self.append(
+                Problem(message, template.path, template.file, template.line, template.column)
+            )
+        self.count(len(found) - len(kept))
+
     def __bool__(self) -> bool:
         return bool(self.items) or self.more > 0
 
