@@ -45,7 +45,7 @@ def load_limits(path: str | os.PathLike[str]) -> list[MoneyLimit]:
     """The limits in a CSV file (see :func:`parse_limits`).
 
     >>> [limit.label for limit in load_limits("examples/dk-youth-mission/limits.csv")][:1]
-    ['operating, 2025']
+    ['operating 2021']
     """
     source = Path(path)
     name = display_name(source)
