@@ -8,12 +8,14 @@ measured).
   ``summary()``;
 * problems: 50,000 located problems (bad indicator ids against a framework) reported; every
   proposal explained at 10k;
+* faults: a 2.7 MB proposals YAML with 40,000 faults (two per impact), loaded in a fresh
+  process: time and peak memory of the whole process;
 * start-up: ``import wellbeing_budget`` over ``import pandas``; ``wellbeing-budget --help``;
 * tables: impact rows from CSV over ``pandas.read_csv`` of the same files, time and peak
   memory, each in a fresh process.
 
     python benchmarks/pipeline.py [--proposals 10000] [--runs 5] [--rows 1000000]
-        [--only horizon,exports,problems,startup,tables]
+        [--only horizon,exports,problems,faults,startup,tables]
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from _common import fresh, generate, load_note, median_time, row, wall
 
 import wellbeing_budget as wb
 
-SECTIONS = ("horizon", "exports", "problems", "startup", "tables")
+SECTIONS = ("horizon", "exports", "problems", "faults", "startup", "tables")
 _PEAK = "resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024"
 
 
@@ -171,6 +173,51 @@ def tables(rows_wanted: int, runs: int, folder: Path) -> None:
     print(row("peak memory / read_csv", ours["peak"] / pandas["peak"], "", "target <= 2.5"))
 
 
+def faulty_yaml(path: Path, proposals: int = 5_000) -> int:
+    """A proposals file whose every impact has two faults (an unknown evidence level, no
+    duration): ``8 x proposals`` faults in all."""
+    lines = ["proposals:"]
+    for i in range(proposals):
+        lines.append(
+            f"  - id: bid-{i}\n    title: Bid {i}\n    lead_agency: Ministry {i % 7}\n"
+            "    costs: [{year: 2024, amount: 1 million NZD}]\n    impacts:"
+        )
+        for j in range(4):
+            lines.append(
+                f"      - {{indicator: nz.life-satisfaction, change: 0.{j + 1} point, "
+                "timing: {start: 2025}, evidence: strong}"
+            )
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return 8 * proposals
+
+
+def faults(runs: int, folder: Path) -> None:
+    path = folder / "faults.yaml"
+    count = faulty_yaml(path)
+    code = f"""
+import json, resource, time
+import wellbeing_budget as wb
+from wellbeing_budget.io.loading import load_proposals_yaml
+t = time.perf_counter()
+try:
+    load_proposals_yaml({str(path)!r})
+except wb.ValidationError as exc:
+    listed, more = len(exc.problems), exc.more
+print(json.dumps({{"t": time.perf_counter() - t, "peak": {_PEAK}, "n": listed + more}}))
+"""
+    base = fresh(
+        "import json, resource, wellbeing_budget.io.loading\n"
+        f"print(json.dumps({{'t': 0, 'peak': {_PEAK}}}))",
+        runs,
+    )
+    ours = fresh(code, runs)
+    assert ours["n"] == count, ours
+    print(f"  {count:,} faults in {path.stat().st_size / 1e6:.1f} MB of YAML")
+    print(row("load, report the first 1,000 and count the rest", ours["t"]))
+    print(row("peak memory (whole process)", ours["peak"], "MiB"))
+    print(row("peak memory after the imports alone", base["peak"], "MiB"))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--proposals", type=int, default=10_000)
@@ -197,6 +244,8 @@ def main() -> None:
             elif section == "problems":
                 assert card is not None
                 problems(card, runs)
+            elif section == "faults":
+                faults(runs, folder)
             elif section == "startup":
                 startup(runs)
             elif section == "tables":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -365,7 +366,7 @@ def test_validate_knows_limits_files_and_publisher_indicator_data(tmp_path: Path
     assert run("validate", str(bad))[0] == 1
     undp = ROOT / "examples" / "data" / "hdi-components-1990-2022.csv"
     status, text = run("validate", str(undp))
-    assert status == 1 and "indicator data is checked against a framework" in text
+    assert status == 0 and "(indicator data in the tidy (by country) layout)" in text
 
 
 # -- index ----------------------------------------------------------------------------------
@@ -529,3 +530,75 @@ def test_output_piped_into_a_reader_that_stops_early_is_not_an_error() -> None:
     errors = reader.stderr.read().decode()
     assert reader.wait(timeout=60) == 0
     assert "Broken pipe" not in errors and errors == ""
+
+
+def test_validate_passes_the_repository_and_says_which_layout() -> None:
+    status, text = run("validate", str(ROOT / "examples"))
+    assert status == 0, text
+    assert "hdi-components-1990-2022.csv (indicator data in the tidy (by country) layout)" in text
+    status, text = run(
+        "validate", str(ROOT / "frameworks"), str(ROOT / "indicators"), str(ROOT / "examples")
+    )
+    assert status == 0, text
+
+
+@pytest.mark.parametrize(
+    ("name", "layout"),
+    [
+        ("hdi-2022-all-countries.csv", "UNDP composite indices"),
+        ("oecd_bli_2015.csv", "OECD.Stat export"),
+        ("sdr-2021-oecd-countries.csv", "SDSN SDR data sheet"),
+    ],
+)
+def test_validate_reads_publishers_layouts_with_their_readers(name: str, layout: str) -> None:
+    status, text = run("validate", str(DATA / name))
+    assert status == 0, text
+    assert f"(indicator data in the {layout} layout)" in text
+
+
+def test_validate_catches_real_errors_in_indicator_data(tmp_path: Path) -> None:
+    """The examples folder with one broken cell fails, located; so do a UNDP file holding
+    '#N/A' and a decimal comma, and a tidy file repeating an observation."""
+    examples = tmp_path / "examples"
+    shutil.copytree(ROOT / "examples", examples)
+    hdi = examples / "data" / "hdi-components-1990-2022.csv"
+    lines = hdi.read_text(encoding="utf-8").splitlines()
+    lines[7] = lines[7].rsplit(",", 1)[0] + ',"77,9"'
+    hdi.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    status, text = run("validate", str(examples))
+    assert status == 1
+    assert "hdi-components-1990-2022.csv:8: rows[6].value: '77,9' is not a number" in text
+    assert "a decimal comma? write '77.9'" in text and "1 of 5 files not valid" in text
+
+    undp = tmp_path / "undp.csv"
+    undp.write_text(
+        'iso3,country,le_2021,le_2022\nNZL,New Zealand,82.1,"82,5"\nDNK,Denmark,#N/A,81.4\n',
+        encoding="utf-8",
+    )
+    status, text = run("validate", str(undp))
+    assert status == 1
+    assert "undp.csv:2: rows[0].le_2022: '82,5' is not a number" in text
+    assert "undp.csv:3: rows[1].le_2021: '#N/A' is not a number" in text
+
+    tidy = tmp_path / "tidy.csv"
+    tidy.write_text(
+        "jurisdiction,indicator,year,value\nNZ,le,2021,82\nNZ,le,2021,83\n", encoding="utf-8"
+    )
+    status, text = run("validate", str(tidy))
+    assert status == 1 and "observation given more than once" in text
+
+
+def test_validate_checks_a_publishers_layout_against_a_framework() -> None:
+    undp = DATA / "hdi-2022-all-countries.csv"
+    status, text = run("validate", "--framework", "undp-hdi", str(undp))
+    assert status == 0 and "UNDP composite indices layout against undp-hdi" in text
+    status, text = run("validate", "--framework", "nz-lsf-2021", str(undp))
+    assert status == 1 and "is measured by 'nz-lsf-2021'" in text
+
+
+def test_a_warning_is_one_plain_line(capsys: pytest.CaptureFixture[str]) -> None:
+    status, _ = run("validate", str(DATA / "sdr-2021-oecd-countries.csv"))
+    err = capsys.readouterr().err
+    assert status == 0
+    assert err.startswith("warning: ") and "sdg16_safe" in err
+    assert "UserWarning" not in err and err.count("\n") == 1

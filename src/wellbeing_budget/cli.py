@@ -12,7 +12,9 @@ import io
 import json
 import os
 import sys
+import warnings
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -260,7 +262,6 @@ def _kind_of(data: Any) -> str:
 
 
 _TABLE_SUFFIXES = (".csv", ".xlsx", ".xlsm")
-_INDICATOR_DATA_COLUMNS = {"jurisdiction", "indicator", "year", "value"}
 
 
 def _validate_file(path: Path, args: argparse.Namespace) -> tuple[str, list[Problem]]:
@@ -315,31 +316,68 @@ def _check_proposals(proposals: Any, args: argparse.Namespace) -> None:
 def _table_columns(path: Path, args: argparse.Namespace) -> set[str]:
     if path.suffix.lower() != ".csv":
         return set()
-    try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            first = next(csv.reader(handle, delimiter=_separator(args)), [])
-    except (OSError, UnicodeDecodeError, csv.Error, StopIteration):
-        return set()
-    return {cell.strip() for cell in first}
+    # Publishers' files come in UTF-8 or Latin-1 (UNDP's): the header decides the layout
+    for encoding in ("utf-8-sig", "latin-1"):
+        try:
+            with path.open(encoding=encoding, newline="") as handle:
+                first = next(csv.reader(handle, delimiter=_separator(args)), [])
+        except UnicodeDecodeError:
+            continue
+        except (OSError, csv.Error):
+            return set()
+        return {cell.strip() for cell in first}
+    return set()  # pragma: no cover - every byte string decodes as Latin-1
 
 
 def _separator(args: argparse.Namespace) -> str:
     return str(args.sep) if args.sep else (";" if args.decimal == "," else ",")
 
 
-def _validate_table(path: Path, args: argparse.Namespace) -> tuple[str, list[Problem]]:
-    columns = _table_columns(path, args)
-    if columns >= _INDICATOR_DATA_COLUMNS - {"jurisdiction"}:  # a publisher may name it otherwise
-        if not args.framework:
-            return "indicator data", [
-                Problem(
-                    "indicator data is checked against a framework: add --framework ID",
-                    (),
-                    display_name(path),
-                )
-            ]
+def _validate_indicator_data(
+    path: Path, layout: Any, args: argparse.Namespace
+) -> tuple[str, list[Problem]]:
+    """Indicator data read by the reader of its layout (a publisher's or tidy): values,
+    years and repeated observations checked; with ``--framework`` also its indicators,
+    units and groups."""
+    kind = f"indicator data in the {layout.name} layout"
+    if not args.framework:
+        return kind, _problems_of(lambda: layout.read(path), path)
+
+    def check() -> None:
         framework = load_framework(args.framework)
-        return "indicator data", _problems_of(lambda: framework.status(path), path)
+        if layout.name == "tidy":
+            framework.status(path)  # the file itself: problems keep their lines
+            return
+        tidy = layout.read(path)
+        # A publisher's file holds many more series than one framework measures: those it
+        # measures are checked, and at least one must be there.
+        measured = {i.id for i in framework.indicators}
+        measured |= {code for i in framework.indicators for code in i.codes}
+        if not tidy["indicator"].isin(measured).any():
+            raise WellbeingBudgetError(
+                f"none of the {tidy['indicator'].nunique()} indicators of the file is measured "
+                f"by {framework.id!r}"
+            )
+        kept = ("jurisdiction", "group", "indicator", "year", "value", "unit")
+        try:
+            framework.status(tidy[[c for c in kept if c in tidy.columns]], unknown="ignore")
+        except ValidationError as exc:  # read from the file: say which file
+            name = display_name(path)
+            located = [
+                replace(p, file=name) if p.file == "<indicator data>" else p for p in exc.problems
+            ]
+            raise ValidationError(located, more=exc.more) from None
+
+    return kind, _problems_of(check, path)
+
+
+def _validate_table(path: Path, args: argparse.Namespace) -> tuple[str, list[Problem]]:
+    from .io.readers import recognise_layout
+
+    columns = _table_columns(path, args)
+    layout = recognise_layout(columns) if columns else None
+    if layout is not None:
+        return _validate_indicator_data(path, layout, args)
     if "limit" in columns and "proposal" not in columns:
 
         def limits() -> None:
@@ -395,7 +433,8 @@ def _cmd_validate(args: argparse.Namespace, out: TextIO) -> int:
             for problem in problems:
                 out.write(f"{problem}\n")
         elif not args.quiet:
-            against = f" against {args.framework}" if args.framework and "propos" in kind else ""
+            checked = "propos" in kind or "indicator data" in kind
+            against = f" against {args.framework}" if args.framework and checked else ""
             out.write(f"ok  {display_name(path)} ({kind}{against})\n")
     total = len(files)
     if failed:
@@ -690,8 +729,6 @@ def _index_inputs(args: argparse.Namespace) -> tuple[Any, Any, str]:
 
 
 def _cmd_index(args: argparse.Namespace, out: TextIO) -> int:
-    import warnings
-
     options = {} if args.missing is None else {"missing": args.missing}
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -1182,13 +1219,27 @@ def _scoring_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--future-weight", type=float, help="also show current + weight x future")
 
 
+def _plain_warning(
+    message: Warning | str,
+    category: type[Warning],
+    filename: str,
+    lineno: int,
+    file: TextIO | None = None,
+    line: str | None = None,
+) -> None:
+    """A warning on the command line is one plain line, not Python's source excerpt."""
+    sys.stderr.write(f"warning: {message}\n")
+
+
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     """Run the command line; returns the exit status."""
     stream = out or sys.stdout
     args = _parser().parse_args(argv)
     _import_library()
     try:
-        status: int = args.func(args, stream)
+        with warnings.catch_warnings():
+            warnings.showwarning = _plain_warning
+            status: int = args.func(args, stream)
     except ValidationError as exc:
         sys.stderr.write(f"{exc}\n")
         return 1

@@ -96,3 +96,19 @@ def test_better_life_index_single_year_has_no_trend() -> None:
     status = HDI.status(data).frame
     assert (status.trend == "unknown").all()
     assert len(status) == rows.Country.nunique()
+
+
+def test_status_plot_draws_dollar_signs_as_text() -> None:
+    """A place or indicator name with an even number of '$' is not parsed as a formula (an
+    invalid one stopped the figure with ValueError)."""
+    import io
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    data = hdi_data()
+    data["jurisdiction"] = data["jurisdiction"].str.replace("New Zealand", "NZ $x^$")
+    fig = HDI.status(data).plot()
+    fig.savefig(io.BytesIO(), format="png")
+    legend = fig.axes[0].get_legend()
+    assert "NZ \\$x^\\$" in [t.get_text() for t in legend.get_texts()]

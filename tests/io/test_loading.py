@@ -270,3 +270,73 @@ def test_problems_without_lines_sort_by_row_number() -> None:
 
     problems = [Problem("x", ("rows", n, "change"), "t.csv") for n in (10, 2, 100)]
     assert [p.path[1] for p in sort_problems(problems)] == [2, 10, 100]
+
+
+def test_problems_beyond_the_cap_are_counted_not_stored(tmp_path: Path) -> None:
+    """A proposals file with a fault on every impact: the first MAX_PROBLEMS are listed,
+    located, the rest only counted ("and N more"), so the error has a bounded size."""
+    from wellbeing_budget.errors import MAX_PROBLEMS
+
+    bids = MAX_PROBLEMS // 2 + 100  # two impacts with an unknown evidence level each
+    lines = ["proposals:"]
+    for i in range(bids):
+        lines += [
+            f"  - id: bid-{i}",
+            "    title: A bid",
+            "    lead_agency: A ministry",
+            "    impacts:",
+        ]
+        for _ in range(2):
+            lines.append(
+                "      - {indicator: nz.life-satisfaction, change: 0.1 point, "
+                "timing: {start: 2025, duration: 2 years}, evidence: strong}"
+            )
+    path = tmp_path / "many.yaml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(ValidationError) as info:
+        wb.load_proposals(path)
+    error = info.value
+    assert len(error.problems) == MAX_PROBLEMS
+    assert error.more == 2 * bids - MAX_PROBLEMS == 200
+    assert str(error).endswith("... and 200 more problems")
+    first = error.problems[0]
+    assert (first.line, first.column) == (6, lines[5].index("strong") + 1)
+    assert "must be one of high, medium, low, got 'strong'" in first.message
+
+
+def test_repeated_proposal_ids_beyond_the_cap_are_counted(tmp_path: Path) -> None:
+    from wellbeing_budget.errors import MAX_PROBLEMS
+
+    path = tmp_path / "same.yaml"
+    bid = (
+        "  - {id: same, title: A, lead_agency: B, impacts: [{indicator: nz.life-satisfaction, "
+        "change: 0.1 point, timing: {start: 2025, duration: 2 years}, evidence: low}]}\n"
+    )
+    path.write_text("proposals:\n" + bid * (MAX_PROBLEMS + 51), encoding="utf-8")
+    with pytest.raises(ValidationError) as info:
+        wb.load_proposals(path)
+    assert len(info.value.problems) == MAX_PROBLEMS and info.value.more == 50
+    first = info.value.problems[0]
+    assert (first.line, first.message) == (
+        3,
+        "proposal id 'same' is used twice (first at proposals[0])",
+    )
+
+
+def test_a_framework_with_a_fault_on_every_line_lists_the_cap_and_counts_the_rest(
+    write_yaml: Callable[..., Path],
+) -> None:
+    from wellbeing_budget.errors import MAX_PROBLEMS
+
+    domains = "".join(
+        f"  - {{id: d{i}, name: D, pillar: people, indicators: [nz.life-expectncy]}}\n"
+        for i in range(MAX_PROBLEMS + 40)
+    )
+    path = write_yaml(f"extends: nz-lsf-2021\nid: many\nname: Many\ndomains:\n{domains}")
+    with pytest.raises(ValidationError) as info:
+        wb.load_framework(path)
+    error = info.value
+    assert len(error.problems) == MAX_PROBLEMS and error.more == 40
+    first = error.problems[0]
+    assert (first.line, first.column) == (5, 52)
+    assert first.message.startswith("unknown indicator 'nz.life-expectncy'; did you mean")

@@ -226,3 +226,20 @@ def test_sdr_rows_of_regions_and_income_groups_are_left_out_and_listed() -> None
         "OECD members" not in set(sdr.data.jurisdiction) and len(set(sdr.data.jurisdiction)) == 37
     )
     assert sdr.data.attrs["aggregates"] == ["OECD members"]
+
+
+def test_every_bad_cell_is_listed_or_counted(tmp_path: Path) -> None:
+    """A column of text where numbers belong: the first MAX_PROBLEMS cells are listed with
+    their lines, every other one counted (none left out without a word)."""
+    from wellbeing_budget.errors import MAX_PROBLEMS
+
+    countries = MAX_PROBLEMS + 300
+    path = tmp_path / "u.csv"
+    rows = "".join(f"C{i:04},Country {i},#N/A,n/a\n" for i in range(countries))
+    path.write_text("iso3,country,le_2021,le_2022\n" + rows, encoding="utf-8")
+    with pytest.raises(wb.ValidationError) as info:
+        wb.read_undp(path, indicators=["le"])
+    error = info.value
+    assert len(error.problems) == MAX_PROBLEMS
+    assert len(error.problems) + error.more == 2 * countries
+    assert error.problems[0].line == 2 and "'#N/A' is not a number" in error.problems[0].message

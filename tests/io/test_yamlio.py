@@ -1,7 +1,11 @@
 import time
 from pathlib import Path
+from random import Random
 
 import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from wellbeing_budget import YAMLError
 from wellbeing_budget.io.files import write_text_atomic
@@ -115,3 +119,50 @@ def test_atomic_write_replaces_whole_file(tmp_path: Path) -> None:
     write_text_atomic(path, "second")
     assert path.read_text() == "second"
     assert [p.name for p in path.parent.iterdir()] == ["out.txt"]
+
+
+_keys = st.sampled_from(["a", "b", "c", "id", "x y"])
+_scalars = st.one_of(st.integers(-5, 5), st.sampled_from(["s", "t", "", "1.5 kg"]), st.none())
+_data = st.recursive(
+    _scalars,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(_keys, inner, max_size=4),
+    max_leaves=25,
+)
+
+
+def _paths(data: object, prefix: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
+    """Every path of ``data``, with a child that is not there under each container."""
+    found = [prefix]
+    if isinstance(data, dict):
+        found.append((*prefix, "missing"))
+        for key, value in data.items():
+            found += _paths(value, (*prefix, key))
+    elif isinstance(data, list):
+        found.append((*prefix, len(data)))
+        for i, value in enumerate(data):
+            found += _paths(value, (*prefix, i))
+    return found
+
+
+@settings(max_examples=150, deadline=None)
+@given(data=_data, style=st.sampled_from([False, None]), choice=st.randoms(use_true_random=False))
+def test_locating_a_few_paths_in_one_pass_equals_the_full_record(
+    data: object, style: bool | None, choice: Random
+) -> None:
+    """A file's first problems are located by a pass that records only their paths and
+    stops once all are found; the places must be those of the full record, keys included."""
+    text = dump_yaml(data) if style is False else yaml.safe_dump(data, default_flow_style=None)
+    paths = _paths(data)
+    asked = choice.sample(paths, k=min(len(paths), choice.randint(1, 4)))
+    full = load_yaml_text(text)
+    few = load_yaml_text(text)
+    few.prepare(asked)
+    for path in asked:
+        for key in (False, True):
+            assert few.locate(path, key=key) == full.locate(path, key=key), (text, path)
+
+
+def test_duplicate_keys_beyond_the_cap_are_counted(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("wellbeing_budget.io.yamlio.MAX_PROBLEMS", 3)
+    doc = load_yaml_text("a: 1\n" * 10)
+    assert len(doc.problems) == 3 and doc.more == 6

@@ -76,6 +76,8 @@ class IndicatorStatus:
         """Small multiples: one panel per indicator, a line per jurisdiction."""
         import matplotlib.pyplot as plt
 
+        from ..views.plots import plain_text  # names and places drawn as written, never as math
+
         indicators = list(dict.fromkeys(self.frame["indicator"]))
         rows = max(1, -(-len(indicators) // columns))
         fig, axes = plt.subplots(
@@ -87,9 +89,9 @@ class IndicatorStatus:
             for (jurisdiction, key), points in self.series.items():
                 if key == indicator and points:
                     years, values = zip(*points, strict=True)
-                    ax.plot(years, values, linewidth=1.2, label=jurisdiction)
-            ax.set_title(str(names[indicator])[:40], fontsize=9)
-            ax.set_ylabel(str(units[indicator]), fontsize=8)
+                    ax.plot(years, values, linewidth=1.2, label=plain_text(str(jurisdiction)))
+            ax.set_title(plain_text(str(names[indicator])[:40]), fontsize=9)
+            ax.set_ylabel(plain_text(str(units[indicator])), fontsize=8)
             ax.tick_params(labelsize=7)
         for ax in list(axes.flat)[len(indicators) :]:
             ax.set_visible(False)

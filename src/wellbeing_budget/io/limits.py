@@ -1,6 +1,11 @@
 """Read money limits from a CSV file: columns ``limit`` (money with its currency), ``year``
 (blank: every year) and ``kind`` (``operating``, ``capital`` or ``total``; blank: total).
 Every problem is reported at once, with its line and column.
+
+A limits file is named on the command line, so a mistyped ``--limits`` may name any file on
+the machine: a header that is not a limits header is refused by its column number and the
+expected headers, quoting a cell only when it is a short printable word (never a line of
+another file), and the file must be a small regular file.
 """
 
 from __future__ import annotations
@@ -8,6 +13,8 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
+import stat
 from pathlib import Path
 
 from pydantic import ValidationError as PydanticError
@@ -20,27 +27,84 @@ __all__ = ["load_limits", "parse_limits"]
 
 COLUMNS = ("limit", "year", "kind")
 
+MAX_BYTES = 1024 * 1024
+"""Largest limits file read: a few lines are expected; a larger file is another file."""
+
+_TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9_ .-]{0,15}")
+
+
+def _cell(text: str) -> str:
+    """A header cell as a message may show it: quoted when a short printable word, else
+    only described, so that the content of a file named by mistake is never printed."""
+    if _TOKEN.fullmatch(text):
+        return repr(text)
+    return "a cell" if not text else f"a cell of {len(text)} characters"
+
 
 def load_limits(path: str | os.PathLike[str]) -> list[MoneyLimit]:
-    """The limits in a CSV file."""
+    """The limits in a CSV file (see :func:`parse_limits`).
+
+    >>> [limit.label for limit in load_limits("examples/dk-youth-mission/limits.csv")][:1]
+    ['operating 2021']
+    """
     source = Path(path)
-    return parse_limits(source.read_text(encoding="utf-8-sig"), display_name(source))
+    name = display_name(source)
+    try:
+        info = source.stat()
+        if not stat.S_ISREG(info.st_mode):
+            raise ValidationError(
+                [Problem("not a regular file: a limits file is a CSV file", (), name)],
+                summary=f"{name}: cannot be read",
+            )
+        if info.st_size > MAX_BYTES:
+            raise ValidationError(
+                [
+                    Problem(
+                        f"{info.st_size:,} bytes: a limits file has at most {MAX_BYTES:,}", (), name
+                    )
+                ],
+                summary=f"{name}: cannot be read",
+            )
+        raw = source.read_bytes()[: MAX_BYTES + 1]
+    except OSError as exc:
+        raise ValidationError(
+            [Problem(f"cannot read file: {exc.strerror or type(exc).__name__}", (), name)],
+            summary=f"{name}: cannot be read",
+        ) from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise ValidationError(
+            [Problem("not UTF-8 text: a limits file is a CSV file", (), name, line)],
+            summary=f"{name}: cannot be read",
+        ) from None
+    return parse_limits(text, name)
 
 
 def parse_limits(text: str, name: str | None = None) -> list[MoneyLimit]:
     """The limits in CSV text (``name`` locates problems)."""
-    reader = csv.reader(io.StringIO(text))
-    rows = list(reader)
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        rows = list(reader)
+    except csv.Error as exc:
+        raise ValidationError(
+            [Problem(f"not a CSV file ({exc})", (), name, reader.line_num)],
+            summary=f"{name or 'limits'}: cannot be read",
+        ) from None
     problems: list[Problem] = []
     if not rows:
         raise ValidationError([Problem("the limits table is empty", (), name, 1)])
     header = [cell.strip().lower() for cell in rows[0]]
+    expected = ", ".join(COLUMNS)
     for position, cell in enumerate(header, start=1):
         if cell not in COLUMNS:
+            # a close misspelling is named; anything else is only counted and described
+            hint = did_you_mean(cell, COLUMNS) if _TOKEN.fullmatch(cell) else ""
             problems.append(
                 Problem(
-                    f"unknown column {cell!r}{did_you_mean(cell, COLUMNS)} (columns: "
-                    f"{', '.join(COLUMNS)})",
+                    f"column {position} is {_cell(cell)}, not a limits column{hint} "
+                    f"(expected headers: {expected})",
                     (),
                     name,
                     1,
@@ -50,7 +114,11 @@ def parse_limits(text: str, name: str | None = None) -> list[MoneyLimit]:
     if "limit" not in header:
         problems.append(Problem("the limits table needs a 'limit' column", (), name, 1))
     if problems:
-        raise ValidationError(problems, summary=f"{name or 'limits'}: cannot be read")
+        raise ValidationError(
+            problems[:10],
+            summary=f"{name or 'limits'}: not a limits file (expected headers: {expected})",
+            more=max(len(problems) - 10, 0),
+        )
     limits: list[MoneyLimit] = []
     seen: dict[tuple[int | None, str], int] = {}
     for line, row in enumerate(rows[1:], start=2):

@@ -38,7 +38,7 @@ from ..model.framework import (
 from ..model.proposal import Origin, Proposal, ProposalSet
 from ..model.values import Deflator, ValueSet
 from .files import paused_gc
-from .validation import pydantic_problems, sort_problems
+from .validation import Problems
 from .yamlio import Document, load_yaml
 
 if TYPE_CHECKING:
@@ -145,14 +145,14 @@ _M = TypeVar("_M", bound=pydantic.BaseModel)
 def _read_model(path: Path, model: type[_M]) -> _M:
     """A YAML file read into ``model``, every problem located at once."""
     doc = load_yaml(path)
-    problems = list(doc.problems)
+    problems = _found(doc)
     result = None
     try:
         result = model.model_validate(doc.data)
     except pydantic.ValidationError as exc:
-        problems += pydantic_problems(exc, model, _plain_locator(doc))
+        problems.add_pydantic(exc, model, _plain_locator(doc), doc.prepare)
     if problems or result is None:
-        raise ValidationError(sort_problems(problems), summary=f"{doc.name} is not valid")
+        raise problems.error(f"{doc.name} is not valid")
     return result
 
 
@@ -166,7 +166,7 @@ def load_discount_schedule(name: str | os.PathLike[str]) -> DiscountSpec:
     return _read_model(path, DiscountSpec)
 
 
-def _named_schedules(data: dict[str, Any], doc: Document, problems: list[Problem]) -> None:
+def _named_schedules(data: dict[str, Any], doc: Document, problems: Problems) -> None:
     """Replace schedule names (``money: uk-green-book-standard``) by their definitions."""
     discounting = data.get("discounting")
     if not isinstance(discounting, dict):
@@ -201,7 +201,7 @@ def _referred_file_problem(
 ) -> Problem:
     """A fault inside a file that ``doc`` names, reported at the name: how many problems and
     where to look, never the other file's content."""
-    count = len(exc.problems) if isinstance(exc, ValidationError) else 1
+    count = len(exc.problems) + exc.more if isinstance(exc, ValidationError) else 1
     return doc.problem(
         where,
         f"{name!r} is not valid ({count} problem{'s' if count != 1 else ''}): check it "
@@ -291,7 +291,7 @@ def load_deflator(name: str | os.PathLike[str]) -> Deflator:
     return _read_model(path, Deflator)
 
 
-def _named_values(data: dict[str, Any], doc: Document, problems: list[Problem]) -> None:
+def _named_values(data: dict[str, Any], doc: Document, problems: Problems) -> None:
     """Replace a value-set name (``values: uk-green-book-2021``) and a deflator name by their
     definitions, through the one confined lookup."""
     references = (
@@ -322,7 +322,7 @@ def _named_values(data: dict[str, Any], doc: Document, problems: list[Problem]) 
 def load_catalogue(path: str | os.PathLike[str]) -> IndicatorCatalogue:
     """Read one indicator catalogue file, reporting every problem at once."""
     doc = load_yaml(path)
-    problems = list(doc.problems)
+    problems = _found(doc)
     catalogue: IndicatorCatalogue | None = None
     if not isinstance(doc.data, dict):
         problems.append(doc.problem((), "an indicator catalogue is a mapping with 'indicators'"))
@@ -330,9 +330,9 @@ def load_catalogue(path: str | os.PathLike[str]) -> IndicatorCatalogue:
         try:
             catalogue = IndicatorCatalogue.model_validate(doc.data)
         except pydantic.ValidationError as exc:
-            problems += pydantic_problems(exc, IndicatorCatalogue, _plain_locator(doc))
+            problems.add_pydantic(exc, IndicatorCatalogue, _plain_locator(doc), doc.prepare)
     if problems or catalogue is None:
-        raise ValidationError(sort_problems(problems), summary=f"{doc.name} is not valid")
+        raise problems.error(f"{doc.name} is not valid")
     return catalogue
 
 
@@ -360,6 +360,11 @@ def builtin_catalogue() -> dict[str, Indicator]:
 # -- frameworks ------------------------------------------------------------------------------
 
 
+def _found(doc: Document) -> Problems:
+    """A collector holding the problems met while reading ``doc`` (duplicate keys)."""
+    return Problems(doc.problems, more=doc.more)
+
+
 def _plain_locator(doc: Document) -> Any:
     def locate(path: tuple[PathElement, ...], key: bool) -> Problem:
         return doc.problem(path, "", key=key)
@@ -373,6 +378,22 @@ class _Origins:
 
     default: Document
     prefixes: dict[tuple[PathElement, ...], tuple[Document, tuple[PathElement, ...]]]
+
+    def _source(self, path: tuple[PathElement, ...]) -> tuple[Document, tuple[PathElement, ...]]:
+        for cut in range(len(path), -1, -1):
+            hit = self.prefixes.get(path[:cut])
+            if hit is not None:
+                return hit[0], hit[1] + path[cut:]
+        return self.default, path
+
+    def prepare(self, paths: list[tuple[PathElement, ...]]) -> None:
+        """Find the written place of ``paths`` in one pass per file (see Document.prepare)."""
+        by_doc: dict[int, tuple[Document, list[tuple[PathElement, ...]]]] = {}
+        for path in paths:
+            doc, written = self._source(path)
+            by_doc.setdefault(id(doc), (doc, []))[1].append(written)
+        for doc, written_paths in by_doc.values():
+            doc.prepare(written_paths)
 
     def locate(self, path: tuple[PathElement, ...], key: bool) -> Problem:
         for cut in range(len(path), -1, -1):
@@ -414,7 +435,7 @@ def _resolve_extends(reference: Any, doc: Document) -> tuple[Path | None, Proble
 
 
 def _merge(
-    parent: Framework, data: dict[str, Any], doc: Document, problems: list[Problem]
+    parent: Framework, data: dict[str, Any], doc: Document, problems: Problems
 ) -> tuple[dict[str, Any], _Origins]:
     """Parent framework patched by a child's data; remembers where each part was written."""
     origins = _Origins(doc, {})
@@ -527,7 +548,7 @@ def _merge_groups(
     parent: Framework,
     data: dict[str, Any],
     doc: Document,
-    problems: list[Problem],
+    problems: Problems,
     origins: _Origins,
 ) -> list[Any]:
     """The parent's population groups, resized or added to by the child's (matched by id)."""
@@ -554,7 +575,7 @@ def _resolve_indicators(
     merged: dict[str, Any],
     origins: _Origins,
     catalogue: dict[str, Indicator],
-    problems: list[Problem],
+    problems: Problems,
 ) -> None:
     """Add the catalogue definitions of referenced indicators; report unknown references
     and indicators placed in two domains, located where they were written."""
@@ -572,6 +593,20 @@ def _resolve_indicators(
             local[item_id] = item
     known = sorted(set(local) | set(catalogue))
     used: dict[str, str] = {}
+    found: list[tuple[tuple[PathElement, ...], str]] = []  # located once, up to the cap
+    _check_references(merged, local, known, catalogue, used, found, indicators)
+    problems.add_at(found, origins.locate, origins.prepare)
+
+
+def _check_references(
+    merged: dict[str, Any],
+    local: dict[str, Any],
+    known: list[str],
+    catalogue: dict[str, Indicator],
+    used: dict[str, str],
+    found: list[tuple[tuple[PathElement, ...], str]],
+    indicators: list[Any],
+) -> None:
     domains = merged.get("domains")
     if not isinstance(domains, list):
         return
@@ -590,27 +625,14 @@ def _resolve_indicators(
                 continue
             path: tuple[PathElement, ...] = ("domains", i, "indicators", j)
             if ref_id not in local and ref_id not in catalogue:
-                template = origins.locate(path, False)
-                problems.append(
-                    Problem(
-                        f"unknown indicator {ref_id!r}{did_you_mean(ref_id, known)}",
-                        template.path,
-                        template.file,
-                        template.line,
-                        template.column,
-                    )
-                )
+                found.append((path, f"unknown indicator {ref_id!r}{did_you_mean(ref_id, known)}"))
                 continue
             if ref_id in used and used[ref_id] != domain_id:
-                template = origins.locate(path, False)
-                problems.append(
-                    Problem(
+                found.append(
+                    (
+                        path,
                         f"indicator {ref_id!r} is already in domain {used[ref_id]!r}: "
                         "its effects would count twice",
-                        template.path,
-                        template.file,
-                        template.line,
-                        template.column,
                     )
                 )
             used[ref_id] = str(domain_id)
@@ -625,22 +647,18 @@ def _resolve_indicators(
             ids = priority.get("indicators", []) if isinstance(priority, dict) else []
         for q, ref_id in enumerate(ids if isinstance(ids, list | tuple) else []):
             if isinstance(ref_id, str) and ref_id not in used:
-                template = origins.locate(("priorities", p, "indicators", q), False)
-                problems.append(
-                    Problem(
+                found.append(
+                    (
+                        ("priorities", p, "indicators", q),
                         f"indicator {ref_id!r} is not measured by any domain of the framework"
                         + did_you_mean(ref_id, list(used)),
-                        template.path,
-                        template.file,
-                        template.line,
-                        template.column,
                     )
                 )
 
 
 def _load(path: Path, chain: tuple[Path, ...], catalogue: dict[str, Indicator]) -> Framework:
     doc = load_yaml(path)
-    problems: list[Problem] = list(doc.problems)
+    problems = _found(doc)
     data = doc.data
     if not isinstance(data, dict):
         raise ValidationError(
@@ -653,7 +671,8 @@ def _load(path: Path, chain: tuple[Path, ...], catalogue: dict[str, Indicator]) 
     if "extends" in data:
         target, problem = _resolve_extends(data["extends"], doc)
         if problem is not None:
-            raise ValidationError(sort_problems([*problems, problem]), f"{doc.name} is not valid")
+            problems.append(problem)
+            raise problems.error(f"{doc.name} is not valid")
         assert target is not None
         if target in chain:
             cycle = " -> ".join(p.name for p in (*chain, target))
@@ -683,9 +702,9 @@ def _load(path: Path, chain: tuple[Path, ...], catalogue: dict[str, Indicator]) 
     try:
         framework = Framework.model_validate(merged, context={"references_checked": True})
     except pydantic.ValidationError as exc:
-        problems += pydantic_problems(exc, Framework, origins.locate)
+        problems.add_pydantic(exc, Framework, origins.locate, origins.prepare)
     if problems or framework is None:
-        raise ValidationError(sort_problems(problems), summary=f"{doc.name} is not valid")
+        raise problems.error(f"{doc.name} is not valid")
     return framework
 
 
@@ -723,25 +742,35 @@ class ProposalFile(_ModelBase):
     proposals: Annotated[tuple[Proposal, ...], NotEmpty]
 
 
-def _duplicate_ids(ids: Sequence[Any], where: Callable[[int], Problem], what: str) -> list[Problem]:
-    problems = []
+def _repeated(ids: Sequence[Any]) -> list[tuple[int, int]]:
+    """(position, position of the first use) of every id used again."""
     first: dict[Any, int] = {}
+    twice = []
     for i, item in enumerate(ids):
         if not isinstance(item, str):
             continue
         if item in first:
-            template = where(i)
-            problems.append(
-                Problem(
-                    f"{what} id {item!r} is used twice (first at {what}s[{first[item]}])",
-                    template.path,
-                    template.file,
-                    template.line,
-                    template.column,
-                )
-            )
+            twice.append((i, first[item]))
         else:
             first[item] = i
+    return twice
+
+
+def _duplicate_ids(
+    ids: Sequence[Any], where: Callable[[int], Problem], what: str, limit: int | None = None
+) -> list[Problem]:
+    problems = []
+    for i, first in _repeated(ids)[:limit]:
+        template = where(i)
+        problems.append(
+            Problem(
+                f"{what} id {ids[i]!r} is used twice (first at {what}s[{first}])",
+                template.path,
+                template.file,
+                template.line,
+                template.column,
+            )
+        )
     return problems
 
 
@@ -753,26 +782,27 @@ def load_proposals_yaml(path: str | os.PathLike[str]) -> ProposalSet:
 
 def _load_proposals_yaml(path: str | os.PathLike[str]) -> ProposalSet:
     doc = load_yaml(path)
-    problems: list[Problem] = list(doc.problems)
+    problems = _found(doc)
     data = doc.data
     if not isinstance(data, dict) or "proposals" not in data:
-        raise ValidationError(
-            [*problems, doc.problem((), "a proposals file is a mapping with a 'proposals' list")],
-            summary=f"{doc.name} is not valid",
-        )
+        problems.append(doc.problem((), "a proposals file is a mapping with a 'proposals' list"))
+        raise problems.error(f"{doc.name} is not valid")
     raw = data.get("proposals")
     if isinstance(raw, list):
         ids = [p.get("id") if isinstance(p, dict) else None for p in raw]
+        twice, room = _repeated(ids), problems.room
+        doc.prepare([("proposals", i, "id") for i, _ in twice[:room]])
         problems += _duplicate_ids(
-            ids, lambda i: doc.problem(("proposals", i, "id"), ""), "proposal"
+            ids, lambda i: doc.problem(("proposals", i, "id"), ""), "proposal", room
         )
+        problems.count(len(twice) - room)
     parsed: ProposalFile | None = None
     try:
         parsed = ProposalFile.model_validate(data)
     except pydantic.ValidationError as exc:
-        problems += pydantic_problems(exc, ProposalFile, _plain_locator(doc))
+        problems.add_pydantic(exc, ProposalFile, _plain_locator(doc), doc.prepare)
     if problems or parsed is None:
-        raise ValidationError(sort_problems(problems), summary=f"{doc.name} is not valid")
+        raise problems.error(f"{doc.name} is not valid")
 
     origins = tuple(
         Origin(lambda path, i=i: doc.problem(("proposals", i, *path), ""))  # type: ignore[misc]

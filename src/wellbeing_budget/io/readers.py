@@ -32,14 +32,17 @@ import pandas as pd
 from ..errors import Problem, ValidationError, WellbeingBudgetError, did_you_mean
 from ..model.framework import Framework
 from .tables import require_openpyxl
+from .validation import Problems
 
 __all__ = [
     "OECD_GROUPS",
     "OECD_UNITS",
+    "Layout",
     "SdrData",
     "read_oecd",
     "read_sdr",
     "read_undp",
+    "recognise_layout",
     "sdg_index_framework",
 ]
 
@@ -87,12 +90,14 @@ def _require(frame: pd.DataFrame, columns: tuple[str, ...], name: str, what: str
         )
 
 
-def _numbers(values: pd.Series, column: str, name: str, problems: list[Problem]) -> pd.Series:
+def _numbers(values: pd.Series, column: str, name: str, problems: Problems) -> pd.Series:
     """A column as numbers; every cell that holds text other than a number (a decimal comma,
-    '#N/A') is a located problem, never a silent blank. Lines count from the header (line 1)."""
+    '#N/A') is a located problem, never a silent blank (listed up to the collector's cap,
+    counted beyond it). Lines count from the header (line 1)."""
     numbers = pd.to_numeric(values, errors="coerce")
-    bad = values.notna().to_numpy() & numbers.isna().to_numpy()
-    for position in np.flatnonzero(bad)[:50]:
+    bad = np.flatnonzero(values.notna().to_numpy() & numbers.isna().to_numpy())
+    problems.count(len(bad) - problems.room)
+    for position in bad[: problems.room]:
         label = values.index[position]
         line = int(label) + 2 if isinstance(label, int | np.integer) else None
         problems.append(
@@ -116,7 +121,8 @@ def _refuse_duplicates(tidy: pd.DataFrame, keys: list[str], name: str) -> None:
     listing each repeat."""
     repeated = tidy.duplicated(subset=keys, keep=False)
     if repeated.any():
-        shown = tidy.loc[repeated, keys].drop_duplicates().head(20)
+        observations = tidy.loc[repeated, keys].drop_duplicates()
+        shown = observations.head(20)
         raise ValidationError(
             [
                 Problem(
@@ -127,6 +133,7 @@ def _refuse_duplicates(tidy: pd.DataFrame, keys: list[str], name: str) -> None:
                 for _, row in shown.iterrows()
             ],
             summary=f"{name} repeats observations",
+            more=len(observations) - len(shown),
         )
 
 
@@ -160,7 +167,7 @@ def read_undp(
     wanted = set(indicators)
     parts = []
     found: set[str] = set()
-    problems: list[Problem] = []
+    problems = Problems()
     for column in frame.columns:
         match = UNDP_COLUMN.match(str(column))
         if not match or match["code"] not in wanted:
@@ -180,8 +187,7 @@ def read_undp(
                 }
             )
         )
-    if problems:
-        raise ValidationError(problems, summary=f"{name} holds values that are not numbers")
+    problems.raise_if_any(f"{name} holds values that are not numbers")
     lacking = sorted(wanted - found)
     if lacking:
         codes = sorted({m["code"] for c in frame.columns if (m := UNDP_COLUMN.match(str(c)))})
@@ -227,7 +233,7 @@ def read_oecd(data: Table, *, year: int | None = None) -> pd.DataFrame:
     """
     frame, name = _table(data, "OECD.Stat export")
     _require(frame, ("LOCATION", "INDICATOR", "Value"), name, "an OECD.Stat export")
-    problems = []
+    problems = Problems()
     units = frame["Unit"].astype(str) if "Unit" in frame.columns else None
     if units is not None:
         for unit in sorted(set(units) - set(OECD_UNITS)):
@@ -258,8 +264,7 @@ def read_oecd(data: Table, *, year: int | None = None) -> pd.DataFrame:
         problems.append(
             Problem("no TIME, Time or Year column: pass year= for a single-year export", (), name)
         )
-    if problems:
-        raise ValidationError(problems, summary=f"{name} cannot be read as OECD.Stat data")
+    problems.raise_if_any(f"{name} cannot be read as OECD.Stat data")
     aggregate = frame["LOCATION"].astype(str) == "OECD"
     rows = frame[~aggregate]
     tidy = pd.DataFrame(
@@ -273,8 +278,7 @@ def read_oecd(data: Table, *, year: int | None = None) -> pd.DataFrame:
             "value": _numbers(rows["Value"], "Value", name, problems),
         }
     )
-    if problems:
-        raise ValidationError(problems, summary=f"{name} holds values that are not numbers")
+    problems.raise_if_any(f"{name} holds values that are not numbers")
     if units is not None:
         tidy["unit"] = units[~aggregate].map(OECD_UNITS)
     tidy = tidy.reset_index(drop=True)
@@ -347,7 +351,7 @@ def read_sdr(
     if not codes:
         raise WellbeingBudgetError(f"{name} has no 'Year: <code>' columns: not the SDR data sheet")
     parts = []
-    problems: list[Problem] = []
+    problems = Problems()
     scored: list[str] = []
     for code in codes:
         if values == "raw":
@@ -371,8 +375,7 @@ def read_sdr(
                 }
             )
         )
-    if problems:
-        raise ValidationError(problems, summary=f"{name} holds values that are not numbers")
+    problems.raise_if_any(f"{name} holds values that are not numbers")
     if scored:
         warnings.warn(
             f"{name}: no raw values published for {', '.join(scored)}; their published "
@@ -534,3 +537,99 @@ def sdg_index_framework(
         },
     }
     return Framework.model_validate(data)
+
+
+# -- recognising a layout ----------------------------------------------------------------------
+
+TIDY_EXTRA = ("iso3", "group", "unit")
+"""Columns a tidy table may carry beside ``jurisdiction`` (or ``country``), ``indicator``,
+``year`` and ``value``."""
+
+
+def _read_tidy(data: Table) -> pd.DataFrame:
+    """A tidy table of indicator data (``jurisdiction`` or the publisher's ``country``, with
+    ``iso3`` beside it; ``indicator``, ``year``, ``value``; optional ``group``, ``unit``),
+    checked as far as it can be without a framework: every column known, values numbers,
+    years whole, no observation twice. Empty values are missing observations."""
+    frame, name = _table(data, "indicator data")
+    place = "jurisdiction" if "jurisdiction" in frame.columns else "country"
+    _require(frame, (place, "indicator", "year", "value"), name, "tidy indicator data")
+    problems = Problems()
+    known = (place, "indicator", "year", "value", *TIDY_EXTRA)
+    for column in frame.columns:
+        if column not in known:
+            problems.append(
+                Problem(
+                    f"unknown column {str(column)!r}{did_you_mean(str(column), known)}",
+                    ("columns",),
+                    name,
+                    1,
+                    list(frame.columns).index(column) + 1,
+                )
+            )
+    values = _numbers(frame["value"], "value", name, problems)
+    years = _numbers(frame["year"], "year", name, problems)
+    fractional = np.flatnonzero((years.notna() & (years % 1 != 0)).to_numpy())
+    problems.count(len(fractional) - problems.room)
+    missing_year = np.flatnonzero(frame["year"].isna().to_numpy())
+    for position in [*fractional, *missing_year][: problems.room]:
+        problems.append(
+            Problem(
+                f"year {str(frame['year'].iloc[position])!r} is not a whole year",
+                ("rows", int(position), "year"),
+                name,
+                int(position) + 2,
+            )
+        )
+    problems.count(len(missing_year) - problems.room)
+    problems.raise_if_any(f"{name} is not valid indicator data")
+    tidy = pd.DataFrame(
+        {
+            "jurisdiction": frame[place].astype(str),
+            "group": frame["group"].astype(str) if "group" in frame.columns else "all",
+            "indicator": frame["indicator"].astype(str),
+            "year": years.astype(int),
+            "value": values,
+        }
+    )
+    tidy = tidy[tidy["value"].notna()].reset_index(drop=True)
+    _refuse_duplicates(tidy, ["jurisdiction", "group", "indicator", "year"], name)
+    return tidy
+
+
+@dataclass(frozen=True)
+class Layout:
+    """A layout of indicator data recognised from a table's header, and how to read it."""
+
+    name: str
+    """What the layout is, as messages say it (``"UNDP composite indices"``)."""
+    tidy: bool
+    """Whether the table is already tidy (one observation per row)."""
+    read: Any = field(repr=False)
+    """The reader: a path or DataFrame in, tidy indicator data out."""
+
+
+def recognise_layout(columns: list[str] | tuple[str, ...] | set[str]) -> Layout | None:
+    """The layout of indicator data whose header holds ``columns``: a publisher's own
+    (:func:`read_undp`, :func:`read_oecd`, :func:`read_sdr`) or a tidy table; ``None`` when
+    the columns are none of these.
+
+    >>> recognise_layout(["iso3", "country", "le_2021", "le_2022"]).name
+    'UNDP composite indices'
+    >>> recognise_layout(["jurisdiction", "indicator", "year", "value"]).name
+    'tidy'
+    """
+    names = {str(c).strip() for c in columns}
+    if {"iso3", "country"} <= names and any(UNDP_COLUMN.match(c) for c in names):
+        codes = sorted({m["code"] for c in names if (m := UNDP_COLUMN.match(c))})
+        return Layout("UNDP composite indices", False, lambda d: read_undp(d, indicators=codes))
+    if {"LOCATION", "INDICATOR", "Value"} <= names:
+        timed = bool({"TIME", "Time", "Year", "TIME_PERIOD"} & names)
+        # a single-year export takes its year when read (year=); any year checks the rest
+        return Layout("OECD.Stat export", False, lambda d: read_oecd(d, year=None if timed else 0))
+    if {"Country", "Regions used for the SDR"} <= names:
+        return Layout("SDSN SDR data sheet", False, lambda d: read_sdr(d).data)
+    if {"indicator", "year", "value"} <= names and names & {"jurisdiction", "country"}:
+        name = "tidy" if "jurisdiction" in names else "tidy (by country)"
+        return Layout(name, True, _read_tidy)
+    return None

@@ -327,7 +327,7 @@ def _read_csv(path: Path, name: str, sep: str, limits: TableLimits) -> _Raw:
     header_line = 0
     rows: list[list[Any]] = []
     lines: list[int] = []
-    extra: list[Problem] = []
+    extra = _Collector(limits.max_problems)
     while True:
         first_line = reader.line_num + 1
         try:
@@ -349,7 +349,7 @@ def _read_csv(path: Path, name: str, sep: str, limits: TableLimits) -> _Raw:
         if len(rows) >= limits.max_rows:
             raise _too_large(name, f"more than {limits.max_rows:,} rows", limits.max_rows, "rows")
         if len(record) > len(header) and any(c.strip() for c in record[len(header) :]):
-            extra.append(
+            extra.add(
                 Problem(
                     f"this row has {len(record)} cells, the header {len(header)}: is a "
                     f"separator missing, or a decimal comma in a file separated by commas? "
@@ -367,8 +367,7 @@ def _read_csv(path: Path, name: str, sep: str, limits: TableLimits) -> _Raw:
             [Problem("the table is empty: it has no header row", (), name, 1)],
             summary=f"{name} is not valid",
         )
-    if extra:
-        raise ValidationError(extra[: limits.max_problems], summary=f"{name} is not valid")
+    extra.raise_if_any(f"{name} is not valid")
     del header_line
     return _Raw(
         name, True, [c.strip() for c in header], rows, lines, list(range(1, len(header) + 1))

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import re
 import typing
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import pydantic
 from pydantic import BaseModel
 
-from ..errors import PathElement, Problem, did_you_mean
+from ..errors import MAX_PROBLEMS, PathElement, Problem, ValidationError, did_you_mean
 
-__all__ = ["Locator", "model_at", "pydantic_problems", "sort_problems"]
+__all__ = ["Locator", "Problems", "model_at", "pydantic_problems", "sort_problems"]
 
 Locator = Callable[[tuple[PathElement, ...], bool], Problem]
 """Given a path in the validated data and whether the problem is about the key itself,
@@ -96,18 +96,118 @@ def _describe(value: Any) -> str:
 
 
 def pydantic_problems(
-    exc: pydantic.ValidationError, root: type[BaseModel], locate: Locator
+    exc: pydantic.ValidationError,
+    root: type[BaseModel],
+    locate: Locator,
+    *,
+    limit: int | None = None,
+    prepare: Callable[[list[tuple[PathElement, ...]]], None] | None = None,
 ) -> list[Problem]:
-    """Every error of ``exc`` as a located :class:`Problem`."""
+    """The errors of ``exc`` as located :class:`Problem` s: every one, or the first ``limit``.
+
+    ``prepare`` is told the paths about to be located first, so a document can find them
+    all in one pass instead of recording where every value of a large file was written.
+    """
+    errors = exc.errors(include_url=False)
+    if limit is not None:
+        errors = errors[: max(limit, 0)]
+    locs = [tuple(p for p in error["loc"] if isinstance(p, str | int)) for error in errors]
+    if prepare is not None:
+        prepare(locs)
     problems = []
-    for error in exc.errors(include_url=False):
-        loc = tuple(p for p in error["loc"] if isinstance(p, str | int))
+    for error, loc in zip(errors, locs, strict=True):
         message, about_key = _message(error, root, loc)
         template = locate(loc, about_key)
         problems.append(
             Problem(message, template.path, template.file, template.line, template.column)
         )
     return problems
+
+
+class Problems:
+    """The problems of one read, stored up to a cap and only counted beyond it, so a file
+    with a fault on every line takes no more memory or time to report than one with a few.
+
+    >>> found = Problems(cap=2)
+    >>> for row in range(5):
+    ...     found.append(Problem(f"row {row} is wrong"))
+    >>> len(found.items), found.more
+    (2, 3)
+    """
+
+    def __init__(self, initial: Sequence[Problem] = (), *, cap: int = MAX_PROBLEMS, more: int = 0):
+        self.items: list[Problem] = []
+        self.more = more
+        self.cap = cap
+        self.extend(initial)
+
+    @property
+    def room(self) -> int:
+        """How many more problems will be stored (0: only counted from now on)."""
+        return max(self.cap - len(self.items), 0)
+
+    def append(self, problem: Problem) -> None:
+        if len(self.items) < self.cap:
+            self.items.append(problem)
+        else:
+            self.more += 1
+
+    def extend(self, problems: Iterable[Problem]) -> None:
+        for problem in problems:
+            self.append(problem)
+
+    def __iadd__(self, problems: Iterable[Problem]) -> Problems:
+        self.extend(problems)
+        return self
+
+    def count(self, extra: int) -> None:
+        """Count ``extra`` problems found but not stored (nor located)."""
+        self.more += max(extra, 0)
+
+    def add_pydantic(
+        self,
+        exc: pydantic.ValidationError,
+        root: type[BaseModel],
+        locate: Locator,
+        prepare: Callable[[list[tuple[PathElement, ...]]], None] | None = None,
+    ) -> None:
+        """The errors of ``exc``, located only as far as there is room; the rest counted."""
+        room = self.room
+        self.extend(pydantic_problems(exc, root, locate, limit=room, prepare=prepare))
+        self.count(exc.error_count() - room)
+
+    def add_at(
+        self,
+        found: Sequence[tuple[tuple[PathElement, ...], str]],
+        locate: Locator,
+        prepare: Callable[[list[tuple[PathElement, ...]]], None] | None = None,
+    ) -> None:
+        """Problems given as (path, message), located only as far as there is room (in one
+        pass through ``prepare``); the rest counted."""
+        kept = found[: self.room]
+        if prepare is not None and kept:
+            prepare([path for path, _ in kept])
+        for path, message in kept:
+            template = locate(path, False)
+            self.append(
+                Problem(message, template.path, template.file, template.line, template.column)
+            )
+        self.count(len(found) - len(kept))
+
+    def __bool__(self) -> bool:
+        return bool(self.items) or self.more > 0
+
+    def __len__(self) -> int:
+        return len(self.items) + self.more
+
+    def error(self, summary: str | None = None) -> ValidationError:
+        """One :class:`ValidationError` with the stored problems in file order and the count
+        of the rest."""
+        return ValidationError(sort_problems(self.items), summary, more=self.more)
+
+    def raise_if_any(self, summary: str | None = None) -> None:
+        if self:
+            raise self.error(summary)
 
 
 def sort_problems(problems: Sequence[Problem]) -> list[Problem]:

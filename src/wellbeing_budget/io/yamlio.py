@@ -28,14 +28,14 @@ import contextlib
 import math
 import os
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from ..errors import PathElement, Problem, YAMLError
+from ..errors import MAX_PROBLEMS, PathElement, Problem, YAMLError
 from .files import display_name
 
 _EventParser: Any
@@ -183,14 +183,38 @@ def _events(text: str) -> Iterator[Any]:
         raise _Refused(f"YAML cannot be read: {exc}", None, None) from None
 
 
+class _Pending:
+    """Paths still to be found by a pass that records only some paths: a path is settled
+    once its value has been read, or once the container that would hold it has ended."""
+
+    def __init__(self, paths: set[tuple[PathElement, ...]]) -> None:
+        self.left = set(paths)
+        self.under: dict[tuple[PathElement, ...], list[tuple[PathElement, ...]]] = {}
+        for path in paths:
+            for cut in range(len(path)):
+                self.under.setdefault(path[:cut], []).append(path)
+
+    def settle(self, path: tuple[PathElement, ...]) -> None:
+        self.left.discard(path)
+
+    def close(self, container: tuple[PathElement, ...]) -> None:
+        for path in self.under.pop(container, ()):
+            self.left.discard(path)
+
+
 def _build(
     text: str,
     limits: Limits,
     record: dict[tuple[PathElement, ...], tuple[int, int]] | None = None,
     key_record: dict[tuple[PathElement, ...], tuple[int, int]] | None = None,
-) -> tuple[Any, list[Problem]]:
-    """Build plain values from events; optionally record where each path starts."""
+    wanted: set[tuple[PathElement, ...]] | None = None,
+    pending: _Pending | None = None,
+) -> tuple[Any, list[Problem], int]:
+    """Build plain values from events; optionally record where each path starts (only the
+    ``wanted`` ones when given, stopping once ``pending`` is empty). Problems beyond
+    ``MAX_PROBLEMS`` are only counted (the third value)."""
     problems: list[Problem] = []
+    more = 0
     anchors: dict[str, tuple[Any, int]] = {}
     open_anchors: set[str] = set()
     stack: list[_Frame] = []
@@ -201,7 +225,7 @@ def _build(
     max_depth = limits.max_depth
 
     def attach(value: Any, size: int, mark: Any, anchor: str | None) -> None:
-        nonlocal root
+        nonlocal root, more
         if anchor is not None:
             anchors[anchor] = (value, size)
         if not stack:
@@ -235,6 +259,9 @@ def _build(
                 first = record_key_line(parent.path + (key,))
                 where = f" (first at line {first})" if first else ""
                 line, column = parent.key_mark or (None, None)
+                if len(problems) >= MAX_PROBLEMS:
+                    more += 1
+                    return
                 problems.append(
                     Problem(
                         f"duplicate key {key!r}{where}: one of its two values would be "
@@ -247,9 +274,15 @@ def _build(
                 return
             container[key] = value
             if key_record is not None and parent.key_mark is not None:
-                key_record[parent.path + (key,)] = parent.key_mark
+                path = parent.path + (key,)
+                if wanted is None or path in wanted:
+                    key_record[path] = parent.key_mark
+                if pending is not None:
+                    pending.settle(path)
         else:
             parent.container.append(value)
+            if pending is not None:
+                pending.settle(parent.path + (len(parent.container) - 1,))
 
     def record_key_line(path: tuple[PathElement, ...]) -> int | None:
         mark = first_keys.get(path)
@@ -278,7 +311,9 @@ def _build(
                 if path not in first_keys and isinstance(value, str | int):
                     first_keys[path] = (mark.line + 1, mark.column + 1)
             elif record is not None:
-                record.setdefault(child_path(), (mark.line + 1, mark.column + 1))
+                path = child_path()
+                if wanted is None or path in wanted:
+                    record.setdefault(path, (mark.line + 1, mark.column + 1))
             written += 1
             attach(value, 1, mark, event.anchor)
         elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
@@ -303,7 +338,7 @@ def _build(
                     f"nesting deeper than {max_depth} levels", mark.line + 1, mark.column + 1
                 )
             path = child_path()
-            if record is not None:
+            if record is not None and (wanted is None or path in wanted):
                 record.setdefault(path, (mark.line + 1, mark.column + 1))
             written += 1
             if event.anchor is not None:
@@ -315,6 +350,10 @@ def _build(
             if frame.anchor is not None:
                 open_anchors.discard(frame.anchor)
             attach(frame.container, frame.size, event.start_mark, frame.anchor)
+            if pending is not None:
+                pending.close(frame.path)
+                if not pending.left:
+                    break
         elif kind is yaml.AliasEvent:
             mark = event.start_mark
             if event.anchor in open_anchors:
@@ -339,7 +378,9 @@ def _build(
                     mark.column + 1,
                 )
             if record is not None:
-                record.setdefault(child_path(), (mark.line + 1, mark.column + 1))
+                path = child_path()
+                if wanted is None or path in wanted:
+                    record.setdefault(path, (mark.line + 1, mark.column + 1))
             attach(value, size, mark, None)
         elif kind is yaml.DocumentStartEvent:
             documents += 1
@@ -350,7 +391,7 @@ def _build(
                     mark.line + 1,
                     mark.column + 1,
                 )
-    return root, problems
+    return root, problems, more
 
 
 @dataclass(frozen=True)
@@ -363,6 +404,8 @@ class Document:
     path: Path | None = None
     problems: tuple[Problem, ...] = ()
     limits: Limits = DEFAULT_LIMITS
+    more: int = 0
+    """Problems found while reading beyond those kept in ``problems`` (counted only)."""
 
     def _marks(
         self,
@@ -379,13 +422,33 @@ class Document:
             object.__setattr__(self, "_mark_cache", cached)
         return cached
 
+    def prepare(self, paths: Iterable[Sequence[PathElement]]) -> None:
+        """Find where ``paths`` were written in one pass that records only them (and their
+        ancestors) and stops once all are found, so that locating the first problems of a
+        large file costs neither a record of every value nor a read to its end."""
+        if "_mark_cache" in self.__dict__:
+            return
+        asked, values, keys = self.__dict__.get("_partial", (set(), {}, {}))
+        new = {tuple(p) for p in paths} - asked
+        if not new:
+            return
+        wanted = {path[:cut] for path in new for cut in range(len(path) + 1)}
+        _build(self.text, self.limits, values, keys, wanted, _Pending(new))
+        object.__setattr__(self, "_partial", (asked | new, values, keys))
+
     def locate(
         self, path: Sequence[PathElement], *, key: bool = False
     ) -> tuple[int | None, int | None]:
         """Line and column (1-based) where ``path`` was written, or where its nearest
         written ancestor was. With ``key=True``, the position of the mapping key itself."""
-        values, keys = self._marks()
         current = tuple(path)
+        values: dict[tuple[PathElement, ...], tuple[int, int]]
+        keys: dict[tuple[PathElement, ...], tuple[int, int]]
+        partial = self.__dict__.get("_partial")
+        if partial is not None and current in partial[0] and "_mark_cache" not in self.__dict__:
+            values, keys = partial[1], partial[2]
+        else:
+            values, keys = self._marks()
         if key and current in keys:
             return keys[current]
         while True:
@@ -412,14 +475,14 @@ def load_yaml_text(
             summary=f"{name} is too large",
         )
     try:
-        data, problems = _build(text, limits)
+        data, problems, more = _build(text, limits)
     except _Refused as exc:
         raise YAMLError(
             [Problem(exc.message, (), name, exc.line, exc.column)],
             summary=f"{name} cannot be read",
         ) from None
     located = tuple(Problem(p.message, p.path, name, p.line, p.column) for p in problems)
-    return Document(data, name, text, path, located, limits)
+    return Document(data, name, text, path, located, limits, more)
 
 
 def load_yaml(

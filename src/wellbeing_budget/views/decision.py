@@ -92,6 +92,8 @@ def tornado_figure(table: pd.DataFrame, title: str) -> Any:
     """A tornado plot: each input's low and high result around the scored value."""
     import matplotlib.pyplot as plt
 
+    from .plots import plain_text
+
     rows = table.head(15).iloc[::-1]
     fig, ax = plt.subplots(figsize=(7, 0.35 * len(rows) + 1.2))
     base = float(rows["base"].iloc[0]) if len(rows) else 0.0
@@ -99,8 +101,8 @@ def tornado_figure(table: pd.DataFrame, title: str) -> Any:
     ax.barh(y, rows["low"] - base, left=base, color="#4477aa", label="low")
     ax.barh(y, rows["high"] - base, left=base, color="#ee6677", label="high")
     ax.axvline(base, color="black", linewidth=0.8)
-    ax.set_yticks(list(y), list(rows["input"]))
-    ax.set_title(f"Tornado: {title}")
+    ax.set_yticks(list(y), [plain_text(str(label)) for label in rows["input"]])
+    ax.set_title(plain_text(f"Tornado: {title}"))
     ax.legend(loc="lower right")
     fig.tight_layout()
     return fig

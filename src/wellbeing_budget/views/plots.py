@@ -207,7 +207,7 @@ class ScorecardPlots:
         norm = SymLogNorm(linthresh=limit * 1e-3, linscale=0.5, vmin=-limit, vmax=limit, base=10)
         image = ax.imshow(values, cmap="RdBu", norm=norm, aspect="auto", interpolation="nearest")
         names = [
-            wrap(in_language(d.short_name or d.name, self._language), 22)
+            plain_text(wrap(in_language(d.short_name or d.name, self._language), 22))
             for d in card.framework.domains
         ]
         ax.set_xticks(np.arange(len(domains)), names, rotation=60, ha="right", fontsize=7)
