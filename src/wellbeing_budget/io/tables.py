@@ -45,17 +45,21 @@ import csv
 import io
 import math
 import os
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pydantic
+from numpy.typing import NDArray
 
 from ..errors import PathElement, Problem, UnitError, ValidationError, WellbeingBudgetError
 from ..errors import did_you_mean as _did_you_mean
+from ..model.base import ID_PATTERN
 from ..model.proposal import Origin, Proposal, ProposalSet
-from ..units import delocalise
+from ..units import Quantity, conversion_factor, currency_of, delocalise, parse_quantity
 from .files import display_name, paused_gc
 from .validation import pydantic_problems, sort_problems
 
@@ -199,48 +203,10 @@ class _Table:
             self.rows.append(row)
 
     def _clean(self, value: Any, column: str, decimal: str, row: int, problems: _Collector) -> Any:
-        if value is None:
-            return None
-        if isinstance(value, _Refusal):
-            problems.add(self.problem(row, column, value.message))
-            return None
-        if _is_nan(value):
-            if column in _NAN_REFUSED:
-                problems.add(
-                    self.problem(
-                        row,
-                        column,
-                        "NaN (a missing value): give the value, or None to leave this optional "
-                        "cell empty",
-                    )
-                )
-            return None
-        if isinstance(value, str):
-            value = value.strip()
-            if not value:
-                return None
-            if column not in _FREE_TEXT and value.lower() in _MISSING_MARKERS:
-                problems.add(
-                    self.problem(
-                        row,
-                        column,
-                        f"{value!r} marks a missing value: give the value, or leave the cell "
-                        "empty where the column is optional",
-                    )
-                )
-                return None
-            if decimal == "," and column in _NUMERIC_TEXT:
-                try:
-                    value = delocalise(value)
-                except UnitError as exc:
-                    problems.add(self.problem(row, column, str(exc)))
-                    return None
-        elif isinstance(value, float) and not math.isfinite(value):
-            problems.add(self.problem(row, column, f"must be a finite number, got {value!r}"))
-            return None
-        if column in _LISTS or column in _NUMBERS:
-            return _cell(value, column)
-        return value
+        cell, message = _clean_value(value, column, decimal)
+        if message is not None:
+            problems.add(self.problem(row, column, message))
+        return cell
 
     def problem(self, row: int, column: str | None, message: str) -> Problem:
         path: tuple[PathElement, ...] = ("rows", row) if column is None else ("rows", row, column)
@@ -248,6 +214,41 @@ class _Table:
             return Problem(message, path, self.name)
         col = self.column_numbers[self.columns.index(column)] if column in self.columns else None
         return Problem(message, path, self.name, self.lines[row], col)
+
+
+def _clean_value(value: Any, column: str, decimal: str) -> tuple[Any, str | None]:
+    """A cell as the model reads it (``None``: empty) and why it is refused, if it is. It
+    depends on the value and the column alone, so a column is cleaned once per distinct
+    value."""
+    if value is None:
+        return None, None
+    if isinstance(value, _Refusal):
+        return None, value.message
+    if _is_nan(value):
+        if column in _NAN_REFUSED:
+            return None, (
+                "NaN (a missing value): give the value, or None to leave this optional cell empty"
+            )
+        return None, None
+    if isinstance(value, str):
+        value = value.strip()
+        if not value:
+            return None, None
+        if column not in _FREE_TEXT and value.lower() in _MISSING_MARKERS:
+            return None, (
+                f"{value!r} marks a missing value: give the value, or leave the cell "
+                "empty where the column is optional"
+            )
+        if decimal == "," and column in _NUMERIC_TEXT:
+            try:
+                value = delocalise(value)
+            except UnitError as exc:
+                return None, str(exc)
+    elif isinstance(value, float) and not math.isfinite(value):
+        return None, f"must be a finite number, got {value!r}"
+    if column in _LISTS or column in _NUMBERS:
+        return _cell(value, column), None
+    return value, None
 
 
 class _Refusal:
@@ -618,6 +619,9 @@ def load_proposal_tables(
             f"sep is one character other than the decimal mark and quotes, got {separator!r}"
         )
     with paused_gc():
+        columnar = _load_columns(impacts, costs, decimal, separator, limits)
+        if columnar is not None:
+            return columnar
         return _load_tables(impacts, costs, decimal, separator, limits)
 
 
@@ -883,3 +887,521 @@ def _assemble(
         return impacts.problem(row, column, "")
 
     return data, where
+
+
+# -- columns: tables read as arrays ------------------------------------------------------------
+#
+# A table whose every cell is plainly valid is read column by column: each column is cleaned
+# and checked once per distinct value (a bulk table repeats "10 years" and a handful of
+# indicators thousands of times), proposals are grouped with numpy, and the set keeps the
+# columns as codes, building a pydantic Proposal only when one is asked for. The checks here
+# only decide that a table is plainly valid; a table with anything doubtful (a refused cell,
+# a value of an unexpected type, rows that disagree, two identical impacts...) is read row by
+# row instead, so that every problem is reported exactly as the row-by-row reader words and
+# locates it.
+
+_ID_RE = re.compile(ID_PATTERN)
+_EVIDENCE = ("high", "medium", "low")
+_QUANTITIES = {"change", "relative_change", "people", "ramp_up", "duration", "amount"}
+_PARSED_DEFAULTS: dict[str, Any] = {
+    "group": "all",
+    "ramp_up": Quantity(0.0, "year"),
+    "persistence": 0.0,
+}
+
+
+class _Doubt(Exception):
+    """Something in the table that only the row-by-row reader reports exactly."""
+
+
+@dataclass
+class _Column:
+    """One column as codes into its distinct cleaned values (-1: empty)."""
+
+    codes: NDArray[np.int64]
+    values: list[Any]
+
+    def present(self) -> NDArray[np.bool_]:
+        present: NDArray[np.bool_] = self.codes >= 0
+        return present
+
+
+def _column_from(codes: NDArray[Any], uniques: list[Any], column: str, decimal: str) -> _Column:
+    cleaned: list[Any] = []
+    remap = np.empty(len(uniques) + 1, dtype=np.int64)
+    remap[-1] = -1
+    for n, value in enumerate(uniques):
+        cell, message = _clean_value(value, column, decimal)
+        if message is not None:
+            raise _Doubt
+        if cell is None:
+            remap[n] = -1
+        else:
+            remap[n] = len(cleaned)
+            cleaned.append(cell)
+    return _Column(remap[np.asarray(codes, dtype=np.int64)], cleaned)
+
+
+def _frame_column(series: pd.Series, column: str, decimal: str) -> _Column:
+    import pandas as pd
+
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        series = series.astype(object)
+    values = series.to_numpy()
+    kind = values.dtype.kind
+    if kind in "iuf":
+        if column not in _NUMERIC_TEXT:
+            raise _Doubt
+    elif kind == "O":
+        inferred = pd.api.types.infer_dtype(values, skipna=True)
+        numeric = inferred in ("integer", "floating", "mixed-integer-float")
+        if not (inferred in ("string", "empty") or (numeric and column in _NUMERIC_TEXT)):
+            raise _Doubt
+    else:
+        raise _Doubt
+    nulls = pd.isna(values)
+    if column in _NAN_REFUSED and nulls.any() and any(v is not None for v in values[nulls]):
+        raise _Doubt  # a NaN where an empty cell changes a figure: refused, located
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    return _column_from(codes, list(np.asarray(uniques, dtype=object)), column, decimal)
+
+
+def _quantity_of(value: Any) -> Quantity:
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise _Doubt
+    try:
+        return parse_quantity(value)
+    except UnitError:
+        raise _Doubt from None
+
+
+def _is_id(value: Any) -> bool:
+    return isinstance(value, str) and len(value) <= 100 and _ID_RE.match(value) is not None
+
+
+def _is_year(value: Any) -> bool:
+    return type(value) is int and 1800 <= value <= 2300
+
+
+def _years_of(quantity: Quantity) -> float:
+    if quantity.unit == "":
+        raise _Doubt
+    try:
+        years = quantity.to("year")
+    except UnitError:
+        raise _Doubt from None
+    if years < 0:
+        raise _Doubt
+    return years
+
+
+def _parsed(column: str, value: Any) -> Any:
+    """The value the model would hold for a cleaned cell; :class:`_Doubt` when the model
+    would refuse it (or might)."""
+    if column in ("title", "lead_agency", "description", "source", "note", "kind", "budget"):
+        if not isinstance(value, str):
+            raise _Doubt
+        if column == "kind" and value not in ("cost", "saving", "revenue"):
+            raise _Doubt
+        if column == "budget" and value not in ("operating", "capital"):
+            raise _Doubt
+        return value
+    if column == "proposal":
+        if isinstance(value, bool) or not _is_id(str(value)):
+            raise _Doubt
+        return str(value)
+    if column in ("indicator", "group"):
+        if not _is_id(value):
+            raise _Doubt
+        return value
+    if column == "evidence":
+        if value not in _EVIDENCE or not isinstance(value, str):
+            raise _Doubt
+        return value
+    if column == "partner_agencies":
+        return tuple(value)
+    if column in ("groups", "priorities"):
+        if not all(_is_id(v) for v in value):
+            raise _Doubt
+        return tuple(value)
+    if column in ("start", "year"):
+        if not _is_year(value):
+            raise _Doubt
+        return value
+    if column == "persistence":
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise _Doubt
+        number = float(value)
+        if not (math.isfinite(number) and 0 <= number < 1):
+            raise _Doubt
+        return number
+    quantity = _quantity_of(value)
+    if column == "relative_change" and quantity.unit != "":
+        try:
+            conversion_factor(quantity.unit, "dimensionless")
+        except UnitError:
+            raise _Doubt from None
+    elif column == "people":
+        try:
+            count = quantity.magnitude if quantity.unit == "" else quantity.to("person")
+        except UnitError:
+            raise _Doubt from None
+        if not count > 0:
+            raise _Doubt
+    elif column == "ramp_up":
+        _years_of(quantity)
+    elif column == "duration":
+        if _years_of(quantity) == 0:
+            raise _Doubt
+    elif column == "amount" and currency_of(quantity.unit) is None:
+        raise _Doubt
+    return quantity
+
+
+def _key(value: Any) -> Any:
+    """A hashable key under which two values are equal only if the model's values are (and
+    of one type: 1 and 1.0 are told apart, to be safe)."""
+    if isinstance(value, Quantity):
+        return ("q", value.magnitude + 0.0, value.unit)
+    if isinstance(value, float):
+        return ("f", value + 0.0)
+    return (type(value).__name__, value)
+
+
+class _Parsed:
+    """A column's parsed values per code, and per row canonical codes (equal codes: equal
+    model values; the empty cell, under its default where the model has one)."""
+
+    def __init__(self, name: str, column: _Column | None, n_rows: int) -> None:
+        values = column.values if column is not None else []
+        self.values = [_parsed(name, v) for v in values]
+        default = _PARSED_DEFAULTS.get(name)
+        keys = [_key(v) for v in self.values]
+        index: dict[Any, int] = {}
+        canon = np.empty(len(keys) + 1, dtype=np.int64)
+        for n, k in enumerate([*keys, _key(default) if default is not None else ("none",)]):
+            canon[n] = index.setdefault(k, len(index))
+        codes = column.codes if column is not None else np.full(n_rows, -1, dtype=np.int64)
+        self.codes = codes
+        self.canon: NDArray[np.int64] = canon[codes]
+        self.missing_code = int(canon[-1])
+
+
+def _frame_columns(
+    frame: pd.DataFrame, allowed: tuple[str, ...], decimal: str
+) -> tuple[list[str], dict[str, _Column]]:
+    names = [str(c).strip() for c in frame.columns]
+    if len(set(names)) != len(names) or any(n not in allowed for n in names):
+        raise _Doubt
+    columns = {
+        name: _frame_column(frame.iloc[:, n], name, decimal) for n, name in enumerate(names)
+    }
+    return names, columns
+
+
+def _read_csv_columns(
+    path: Path, sep: str, decimal: str, limits: TableLimits, allowed: tuple[str, ...]
+) -> tuple[list[str], dict[str, _Column], NDArray[np.int64]]:
+    """A plain CSV file (no quotes, so one line a row) as columns, with each row's line."""
+    import pandas as pd
+
+    try:
+        if path.stat().st_size > limits.max_bytes:
+            raise _Doubt
+        with path.open("rb") as handle:
+            head = handle.read(1 << 16)
+            quoted = b'"' in head
+            while not quoted and (chunk := handle.read(1 << 22)):
+                quoted = b'"' in chunk or (b"\r" in chunk and chunk.count(b"\r") != chunk.count(b"\r\n"))
+    except OSError:
+        raise _Doubt from None
+    first = head.split(b"\n", 1)[0].removeprefix(b"\xef\xbb\xbf").rstrip(b"\r")
+    if quoted or b"\r" in head.replace(b"\r\n", b"") or not first.replace(sep.encode(), b"").strip():
+        raise _Doubt
+    try:
+        header = [c.strip() for c in first.decode("utf-8").split(sep)]
+        if len(header) > limits.max_columns:
+            raise _Doubt
+        # Read in chunks of text, each column kept as codes into its distinct values: the
+        # strings of a million rows are never all alive at once.
+        chunks = pd.read_csv(
+            path,
+            sep=sep,
+            dtype=str,
+            keep_default_na=False,
+            na_filter=False,
+            skip_blank_lines=False,
+            encoding="utf-8-sig",
+            engine="c",
+            index_col=False,
+            chunksize=1 << 16,
+        )
+        distinct: list[dict[str, int]] = [{} for _ in header]
+        parts: list[list[NDArray[np.int64]]] = [[] for _ in header]
+        n_rows = 0
+        for chunk in chunks:
+            if len(chunk.columns) != len(header):
+                raise _Doubt
+            n_rows += len(chunk)
+            if n_rows > limits.max_rows:
+                raise _Doubt
+            for n in range(len(header)):
+                codes, uniques = pd.factorize(chunk.iloc[:, n].to_numpy(dtype=object))
+                index = distinct[n]
+                known = np.array(
+                    [index.setdefault(u, len(index)) for u in uniques.tolist()], dtype=np.int64
+                )
+                parts[n].append(known[codes] if len(known) else codes.astype(np.int64))
+    except (ValueError, UnicodeDecodeError, pd.errors.ParserError):
+        raise _Doubt from None
+    if len(set(header)) != len(header) or any(n not in allowed for n in header):
+        raise _Doubt
+    columns: dict[str, _Column] = {}
+    for n, name in enumerate(header):
+        codes = np.concatenate(parts[n]) if parts[n] else np.zeros(0, dtype=np.int64)
+        parts[n] = []
+        columns[name] = _column_from(codes, list(distinct[n]), name, decimal)
+    blank = np.ones(len(next(iter(columns.values())).codes), dtype=np.bool_)
+    for column in columns.values():
+        blank &= ~column.present()
+    lines = np.flatnonzero(~blank).astype(np.int64) + 2
+    if blank.any():
+        keep = ~blank
+        for column in columns.values():
+            column.codes = column.codes[keep]
+    return header, columns, lines
+
+
+@dataclass
+class _Sheet:
+    """A table as columns, with the lines its rows were written on."""
+
+    name: str
+    in_file: bool
+    header: list[str]
+    columns: dict[str, _Column]
+    lines: NDArray[np.int64]
+
+    @property
+    def n_rows(self) -> int:
+        return len(self.lines)
+
+
+def _sheet(
+    source: str | os.PathLike[str] | pd.DataFrame,
+    kind: str,
+    sep: str,
+    decimal: str,
+    limits: TableLimits,
+) -> _Sheet:
+    import pandas as pd
+
+    allowed = IMPACT_COLUMNS if kind == "impacts" else COST_COLUMNS
+    if isinstance(source, pd.DataFrame):
+        if len(source) > limits.max_rows:
+            raise _Doubt
+        header, columns = _frame_columns(source, allowed, decimal)
+        return _Sheet(
+            f"<{kind} table>", False, header, columns, np.arange(len(source), dtype=np.int64)
+        )
+    path = Path(source)
+    if path.suffix.lower() != ".csv":
+        raise _Doubt
+    header, columns, lines = _read_csv_columns(path, sep, decimal, limits, allowed)
+    return _Sheet(display_name(path), True, header, columns, lines)
+
+
+def _load_columns(
+    impacts: str | os.PathLike[str] | pd.DataFrame,
+    costs: str | os.PathLike[str] | pd.DataFrame | None,
+    decimal: str,
+    sep: str,
+    limits: TableLimits,
+) -> ProposalSet | None:
+    """The proposals of plainly valid tables, as columns; None when anything is doubtful."""
+    try:
+        sheet = _sheet(impacts, "impacts", sep, decimal, limits)
+        cost_sheet = _sheet(costs, "costs", sep, decimal, limits) if costs is not None else None
+        return ProposalSet(
+            source=_TableColumns(sheet, cost_sheet), name=sheet.name
+        )
+    except _Doubt:
+        return None
+
+
+def _reduce(
+    values: NDArray[np.int64], starts: NDArray[np.int64], empty: int, op: Any
+) -> NDArray[np.int64]:
+    reduced: NDArray[np.int64] = op.reduceat(values, starts) if len(values) else values
+    return reduced
+
+
+class _TableColumns:
+    """Proposals kept as the columns of their tables (a :class:`ProposalSource`)."""
+
+    def __init__(self, sheet: _Sheet, costs: _Sheet | None) -> None:
+        import pandas as pd
+
+        n = sheet.n_rows
+        if n == 0:
+            raise _Doubt  # "a header but no rows", said by the row-by-row reader
+        for required in _REQUIRED["impacts"]:
+            if required not in sheet.columns:
+                raise _Doubt
+        if "change" not in sheet.columns and "relative_change" not in sheet.columns:
+            raise _Doubt
+        parsed = {name: _Parsed(name, sheet.columns.get(name), n) for name in IMPACT_COLUMNS}
+        for name in ("proposal", "indicator", "start", "duration", "evidence"):
+            if (parsed[name].codes < 0).any():
+                raise _Doubt
+        has_change = parsed["change"].codes >= 0
+        if (has_change == (parsed["relative_change"].codes >= 0)).any():
+            raise _Doubt
+        # Proposals in the order they first appear; rows by proposal, in table order.
+        id_codes, ids = pd.factorize(
+            np.array(parsed["proposal"].values, dtype=object)[parsed["proposal"].codes]
+            if len(parsed["proposal"].values)
+            else np.array([], dtype=object)
+        )
+        proposal = id_codes.astype(np.int64)
+        order = np.argsort(proposal, kind="stable")
+        counts = np.bincount(proposal, minlength=len(ids))
+        starts = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64)
+        # Proposal-level columns: present on some row (required ones), and equal where given.
+        first_code: dict[str, NDArray[np.int64]] = {}
+        for name in PROPOSAL_COLUMNS[1:]:
+            canon = parsed[name].canon[order]
+            present = parsed[name].codes[order] >= 0
+            high = _reduce(np.where(present, canon, -1), starts, -1, np.maximum)
+            low = _reduce(np.where(present, canon, np.iinfo(np.int64).max), starts, 0, np.minimum)
+            if ((high >= 0) & (low != high)).any():
+                raise _Doubt
+            if name in ("title", "lead_agency") and (high < 0).any():
+                raise _Doubt
+            first_code[name] = high
+        # Agencies listed twice (lead among partners, or a partner twice).
+        lead_of = _first_values(parsed["lead_agency"], order, starts)
+        partners_of = _first_values(parsed["partner_agencies"], order, starts)
+        for lead, partners in set(zip(lead_of, partners_of, strict=True)):
+            agencies = [lead, *(partners or ())]
+            if len(set(agencies)) != len(agencies):
+                raise _Doubt
+        # Two impacts of one proposal equal as models: refused (by the reader or by scoring).
+        keys = {name: parsed[name].canon for name in IMPACT_ONLY}
+        keys["proposal"] = proposal
+        if pd.DataFrame(keys).duplicated().any():
+            raise _Doubt
+        self.sheet = sheet
+        self.ids: tuple[str, ...] = tuple(str(i) for i in ids)
+        self.order = order
+        self.starts = starts
+        self.counts = counts
+        self.parsed = parsed
+        self.impact_proposal = proposal
+        self.cost_sheet = costs
+        self.cost_rows: list[NDArray[np.int64]] | None = None
+        self.cost_parsed: dict[str, _Parsed] = {}
+        if costs is not None:
+            self._costs(costs)
+        self.view = _ColumnTable(sheet)
+        self.cost_view = _ColumnTable(costs) if costs is not None else None
+
+    def _costs(self, costs: _Sheet) -> None:
+        import pandas as pd
+
+        n = costs.n_rows
+        for required in _REQUIRED["costs"]:
+            if required not in costs.columns:
+                raise _Doubt
+        parsed = {name: _Parsed(name, costs.columns.get(name), n) for name in COST_COLUMNS}
+        for name in _REQUIRED["costs"]:
+            if (parsed[name].codes < 0).any():
+                raise _Doubt
+        position = {ident: p for p, ident in enumerate(self.ids)}
+        of_code = np.array(
+            [position.get(v, -1) for v in parsed["proposal"].values] + [-1], dtype=np.int64
+        )
+        proposal = of_code[parsed["proposal"].codes]
+        if (proposal < 0).any():
+            raise _Doubt
+        self.cost_proposal = proposal
+        self.cost_order = np.argsort(proposal, kind="stable")
+        counts = np.bincount(proposal, minlength=len(self.ids))
+        self.cost_starts = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64)
+        self.cost_counts = counts
+        self.cost_parsed = parsed
+        del pd
+
+    # -- a ProposalSource --------------------------------------------------------------------
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def proposal_ids(self) -> tuple[str, ...]:
+        return self.ids
+
+    def _rows(self, index: int) -> tuple[list[int], list[int]]:
+        lo = int(self.starts[index])
+        rows = self.order[lo : lo + int(self.counts[index])].tolist()
+        costs: list[int] = []
+        if self.cost_sheet is not None:
+            lo = int(self.cost_starts[index])
+            costs = self.cost_order[lo : lo + int(self.cost_counts[index])].tolist()
+        return rows, costs
+
+    def _assembled(
+        self, index: int
+    ) -> tuple[dict[str, Any], Callable[[tuple[PathElement, ...]], Problem]]:
+        rows, costs = self._rows(index)
+        return _assemble(
+            self.ids[index], rows, costs, self.view, self.cost_view, _Collector(0)
+        )
+
+    def proposal(self, index: int) -> Proposal:
+        data, _ = self._assembled(index)
+        return Proposal.model_validate(data)
+
+    def origin(self, index: int) -> Origin:
+        return Origin(self._assembled(index)[1])
+
+
+def _first_values(parsed: _Parsed, order: NDArray[np.int64], starts: NDArray[np.int64]) -> list[Any]:
+    """Per proposal, the value of a proposal-level column where given (None where not)."""
+    codes = parsed.codes[order]
+    high = _reduce(codes, starts, -1, np.maximum)
+    values = parsed.values
+    return [values[c] if c >= 0 else None for c in high.tolist()]
+
+
+class _ColumnTable(_Table):
+    """A :class:`_Table` over columns: each row's cells are gathered when it is read."""
+
+    def __init__(self, sheet: _Sheet) -> None:  # noqa: D107 - the table reads no cells
+        self.name = sheet.name
+        self.in_file = sheet.in_file
+        self.columns = sheet.header
+        self.lines = sheet.lines  # type: ignore[assignment]
+        self.column_numbers = list(range(1, len(sheet.header) + 1))
+        self.rows = _LazyRows(sheet)  # type: ignore[assignment]
+
+    def problem(self, row: int, column: str | None, message: str) -> Problem:
+        found = super().problem(row, column, message)
+        if found.line is None:
+            return found
+        return Problem(found.message, found.path, found.file, int(found.line), found.column)
+
+
+class _LazyRows:
+    def __init__(self, sheet: _Sheet) -> None:
+        self.sheet = sheet
+
+    def __getitem__(self, row: int) -> dict[str, Any]:
+        cells: dict[str, Any] = {}
+        for name, column in self.sheet.columns.items():
+            code = int(column.codes[row])
+            if code >= 0:
+                cells[name] = column.values[code]
+        return cells
+
+    def __len__(self) -> int:
+        return self.sheet.n_rows
