@@ -59,7 +59,14 @@ from ..errors import PathElement, Problem, UnitError, ValidationError, Wellbeing
 from ..errors import did_you_mean as _did_you_mean
 from ..model.base import ID_PATTERN
 from ..model.proposal import Origin, Proposal, ProposalSet
-from ..units import Quantity, conversion_factor, currency_of, delocalise, parse_quantity
+from ..units import (
+    MAX_MAGNITUDE,
+    Quantity,
+    conversion_factor,
+    currency_of,
+    delocalise,
+    parse_quantity,
+)
 from .files import display_name, paused_gc
 from .validation import pydantic_problems, sort_problems
 
@@ -910,6 +917,48 @@ _PARSED_DEFAULTS: dict[str, Any] = {
 }
 
 
+@dataclass(frozen=True, eq=False)
+class TableArrays:
+    """Proposals read from tables as arrays, one entry per impact in proposal order (impacts
+    of a proposal in the order of their rows), and one per money line likewise. Codes index
+    the label tuples (``units``, ``indicators``...); ``-1`` is an empty cell."""
+
+    impact_proposal: NDArray[np.int64]
+    impact_index: NDArray[np.int64]
+    indicator: NDArray[np.int64]
+    relative: NDArray[np.bool_]
+    change: NDArray[np.float64]  # magnitude of the change or relative change, as written
+    change_unit: NDArray[np.int64]
+    people: NDArray[np.float64]  # magnitude (nan: not per person)
+    people_unit: NDArray[np.int64]
+    group: NDArray[np.int64]
+    start: NDArray[np.int64]
+    ramp: NDArray[np.int64]  # per impact, index into ramp_magnitude and ramp_unit
+    ramp_magnitude: NDArray[np.float64]  # per distinct ramp-up written
+    ramp_unit: NDArray[np.int64]
+    duration: NDArray[np.int64]
+    duration_magnitude: NDArray[np.float64]
+    duration_unit: NDArray[np.int64]
+    persistence: NDArray[np.float64]
+    evidence: NDArray[np.int64]
+    priorities: tuple[tuple[str, ...], ...]  # per proposal
+    cost_proposal: NDArray[np.int64]
+    cost_year: NDArray[np.int64]
+    cost_amount: NDArray[np.float64]
+    cost_unit: NDArray[np.int64]
+    cost_fiscal: NDArray[np.bool_]  # a saving or revenue rather than a cost
+    units: tuple[str, ...]
+    indicators: tuple[str, ...]
+    groups: tuple[str, ...]
+    evidences: tuple[str, ...]
+
+
+def table_arrays(proposals: ProposalSet) -> TableArrays | None:
+    """The arrays of proposals read from tables, or None for proposals given as objects."""
+    source = proposals.source
+    return source.arrays if isinstance(source, _TableColumns) else None
+
+
 class _Doubt(Exception):
     """Something in the table that only the row-by-row reader reports exactly."""
 
@@ -927,6 +976,9 @@ class _Column:
 
 
 def _column_from(codes: NDArray[Any], uniques: list[Any], column: str, decimal: str) -> _Column:
+    if decimal == "." and column not in _LISTS and column not in _NUMBERS:
+        if all(type(v) is str for v in uniques):
+            return _text_column(codes, uniques, column)
     cleaned: list[Any] = []
     remap = np.empty(len(uniques) + 1, dtype=np.int64)
     remap[-1] = -1
@@ -940,6 +992,21 @@ def _column_from(codes: NDArray[Any], uniques: list[Any], column: str, decimal: 
             remap[n] = len(cleaned)
             cleaned.append(cell)
     return _Column(remap[np.asarray(codes, dtype=np.int64)], cleaned)
+
+
+def _text_column(codes: NDArray[Any], uniques: list[str], column: str) -> _Column:
+    """:func:`_column_from` for distinct plain strings read with a decimal point: the same
+    cleaning (stripped, empty is empty, missing-value markers refused), in bulk."""
+    stripped = [v.strip() for v in uniques]
+    if column not in _FREE_TEXT and any(
+        len(v) <= 6 and v.lower() in _MISSING_MARKERS for v in stripped
+    ):
+        raise _Doubt
+    index: dict[str, int] = {}
+    remap = np.array(
+        [index.setdefault(v, len(index)) if v else -1 for v in stripped] + [-1], dtype=np.int64
+    )
+    return _Column(remap[np.asarray(codes, dtype=np.int64)], list(index))
 
 
 def _frame_column(series: pd.Series, column: str, decimal: str) -> _Column:
@@ -983,21 +1050,9 @@ def _is_year(value: Any) -> bool:
     return type(value) is int and 1800 <= value <= 2300
 
 
-def _years_of(quantity: Quantity) -> float:
-    if quantity.unit == "":
-        raise _Doubt
-    try:
-        years = quantity.to("year")
-    except UnitError:
-        raise _Doubt from None
-    if years < 0:
-        raise _Doubt
-    return years
-
-
 def _parsed(column: str, value: Any) -> Any:
-    """The value the model would hold for a cleaned cell; :class:`_Doubt` when the model
-    would refuse it (or might)."""
+    """The value the model would hold for a cleaned cell that is not a quantity;
+    :class:`_Doubt` when the model would refuse it (or might)."""
     if column in ("title", "lead_agency", "description", "source", "note", "kind", "budget"):
         if not isinstance(value, str):
             raise _Doubt
@@ -1035,27 +1090,7 @@ def _parsed(column: str, value: Any) -> Any:
         if not (math.isfinite(number) and 0 <= number < 1):
             raise _Doubt
         return number
-    quantity = _quantity_of(value)
-    if column == "relative_change" and quantity.unit != "":
-        try:
-            conversion_factor(quantity.unit, "dimensionless")
-        except UnitError:
-            raise _Doubt from None
-    elif column == "people":
-        try:
-            count = quantity.magnitude if quantity.unit == "" else quantity.to("person")
-        except UnitError:
-            raise _Doubt from None
-        if not count > 0:
-            raise _Doubt
-    elif column == "ramp_up":
-        _years_of(quantity)
-    elif column == "duration":
-        if _years_of(quantity) == 0:
-            raise _Doubt
-    elif column == "amount" and currency_of(quantity.unit) is None:
-        raise _Doubt
-    return quantity
+    raise _Doubt  # quantities are read a column at a time (_Parsed)
 
 
 def _key(value: Any) -> Any:
@@ -1068,23 +1103,127 @@ def _key(value: Any) -> Any:
     return (type(value).__name__, value)
 
 
+_TEXTS: dict[str, set[str]] = {
+    "title": set(),
+    "lead_agency": set(),
+    "description": set(),
+    "source": set(),
+    "note": set(),
+    "kind": {"cost", "saving", "revenue"},
+    "budget": {"operating", "capital"},
+}
+_PLAIN_NUMBER_RE = re.compile(r"-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?")
+
+
+def _bulk_quantities(values: list[str]) -> tuple[list[float], list[str]]:
+    """Each text as :func:`~wellbeing_budget.units.parse_quantity` reads it; a plain number
+    and its unit (``-0.4 percentage_point``) are split here and the unit read once per
+    distinct unit, anything else is parsed whole."""
+    units: dict[str, str] = {}
+    magnitudes: list[float] = []
+    written: list[str] = []
+    match = _PLAIN_NUMBER_RE.fullmatch
+    for value in values:
+        number, _, unit = value.partition(" ")
+        if match(number) is None:
+            quantity = _quantity_of(value)
+            magnitudes.append(quantity.magnitude)
+            written.append(quantity.unit)
+            continue
+        canonical = units.get(unit)
+        if canonical is None:
+            # The unit is read as parse_quantity reads it in any quantity (its checks look
+            # at the unit text alone).
+            canonical = units[unit] = _quantity_of("1 " + unit).unit
+        magnitudes.append(float(number))
+        written.append(canonical)
+    if not all(abs(m) <= MAX_MAGNITUDE for m in magnitudes):
+        raise _Doubt
+    return magnitudes, written
+
+
 class _Parsed:
     """A column's parsed values per code, and per row canonical codes (equal codes: equal
-    model values; the empty cell, under its default where the model has one)."""
+    model values; the empty cell, under its default where the model has one). A quantity
+    column keeps magnitudes and units (``magnitude``, ``unit`` into ``units``) per code."""
 
     def __init__(self, name: str, column: _Column | None, n_rows: int) -> None:
         values = column.values if column is not None else []
-        self.values = [_parsed(name, v) for v in values]
         default = _PARSED_DEFAULTS.get(name)
-        keys = [_key(v) for v in self.values]
+        self.values: list[Any] = []
+        self.units: list[str] = []
+        self.magnitude = np.zeros(0, dtype=np.float64)
+        self.unit = np.zeros(0, dtype=np.int64)
+        keys: list[Any]
+        if name in _QUANTITIES:
+            self._quantities(name, values)
+            default_key: Any = ("none",)
+            if isinstance(default, Quantity):
+                default_key = (default.magnitude, self._unit_id(default.unit))
+            keys = list(zip((self.magnitude + 0.0).tolist(), self.unit.tolist(), strict=True))
+        elif name in _TEXTS and all(type(v) is str for v in values):
+            self.values = values
+            if _TEXTS[name] and not set(values) <= _TEXTS[name]:
+                raise _Doubt
+            keys = values
+            default_key = ("none",)
+        else:
+            self.values = [_parsed(name, v) for v in values]
+            keys = [_key(v) for v in self.values]
+            default_key = _key(default) if default is not None else ("none",)
         index: dict[Any, int] = {}
         canon = np.empty(len(keys) + 1, dtype=np.int64)
-        for n, k in enumerate([*keys, _key(default) if default is not None else ("none",)]):
+        for n, k in enumerate([*keys, default_key]):
             canon[n] = index.setdefault(k, len(index))
         codes = column.codes if column is not None else np.full(n_rows, -1, dtype=np.int64)
         self.codes = codes
         self.canon: NDArray[np.int64] = canon[codes]
-        self.missing_code = int(canon[-1])
+
+    def _unit_id(self, unit: str) -> int:
+        if unit not in self.units:
+            self.units.append(unit)
+        return self.units.index(unit)
+
+    def _quantities(self, name: str, values: list[Any]) -> None:
+        if all(type(v) is str for v in values):
+            magnitudes, units = _bulk_quantities(values)
+        elif all(type(v) in (int, float) for v in values):
+            magnitudes = [float(v) for v in values]
+            if not all(math.isfinite(m) and abs(m) <= MAX_MAGNITUDE for m in magnitudes):
+                raise _Doubt
+            units = [""] * len(values)
+        else:
+            parsed = [_quantity_of(v) for v in values]
+            magnitudes, units = [q.magnitude for q in parsed], [q.unit for q in parsed]
+        self.units = list(dict.fromkeys(units))
+        position = {u: n for n, u in enumerate(self.units)}
+        self.magnitude = np.array(magnitudes, dtype=np.float64)
+        self.unit = np.array([position[u] for u in units], dtype=np.int64)
+        # What the models check, once per distinct unit and then on the magnitudes.
+        factor = np.ones(len(self.units), dtype=np.float64)
+        for n, unit in enumerate(self.units):
+            try:
+                if name == "relative_change" and unit:
+                    conversion_factor(unit, "dimensionless")
+                elif name == "people" and unit:
+                    factor[n] = conversion_factor(unit, "person")
+                elif name in ("ramp_up", "duration"):
+                    if not unit:
+                        raise _Doubt
+                    factor[n] = conversion_factor(unit, "year")
+                elif name == "amount" and currency_of(unit) is None:
+                    raise _Doubt
+            except UnitError:
+                raise _Doubt from None
+        if name in ("people", "ramp_up", "duration"):
+            # as Quantity.to computes it: the magnitude times the unit's factor
+            scaled = self.magnitude * factor[self.unit] if len(self.unit) else self.magnitude
+            if name == "people" and not (scaled > 0).all():
+                raise _Doubt
+            if name == "ramp_up" and (scaled < 0).any():
+                raise _Doubt
+            if name == "duration" and (scaled <= 0).any():
+                raise _Doubt
 
 
 def _frame_columns(
@@ -1305,6 +1444,7 @@ class _TableColumns:
             self._costs(costs)
         self.view = _ColumnTable(sheet)
         self.cost_view = _ColumnTable(costs) if costs is not None else None
+        self.arrays = self._arrays()
 
     def _costs(self, costs: _Sheet) -> None:
         import pandas as pd
@@ -1331,6 +1471,101 @@ class _TableColumns:
         self.cost_counts = counts
         self.cost_parsed = parsed
         del pd
+
+    def _arrays(self) -> TableArrays:
+        """The impacts and money lines as arrays, in proposal order (what scoring compiles)."""
+        order, parsed = self.order, self.parsed
+        units: dict[str, int] = {}
+
+        def quantities(
+            p: _Parsed, rows: NDArray[np.int64], default: Quantity | None
+        ) -> tuple[NDArray[np.float64], NDArray[np.int64]]:
+            ids = np.array([units.setdefault(u, len(units)) for u in p.units], dtype=np.int64)
+            magnitude = np.append(p.magnitude, math.nan if default is None else default.magnitude)
+            unit = np.append(
+                ids[p.unit] if len(ids) else p.unit,
+                -1 if default is None else units.setdefault(default.unit, len(units)),
+            )
+            codes = p.codes[rows]
+            return magnitude[codes], unit[codes]
+
+        def labels(
+            p: _Parsed, rows: NDArray[np.int64], names: dict[str, int], default: str | None
+        ) -> NDArray[np.int64]:
+            table = np.array(
+                [-1 if v is None else names.setdefault(v, len(names)) for v in [*p.values, default]],
+                dtype=np.int64,
+            )
+            chosen: NDArray[np.int64] = table[p.codes[rows]]
+            return chosen
+
+        def numbers(p: _Parsed, rows: NDArray[np.int64], default: float) -> NDArray[np.float64]:
+            table = np.array([*p.values, default], dtype=np.float64)
+            chosen: NDArray[np.float64] = table[p.codes[rows]]
+            return chosen
+
+        proposal = self.impact_proposal[order]
+        indicators: dict[str, int] = {}
+        groups: dict[str, int] = {}
+        evidence = {level: n for n, level in enumerate(_EVIDENCE)}
+        relative = parsed["relative_change"].codes[order] >= 0
+        change, change_unit = quantities(parsed["change"], order, None)
+        rel, rel_unit = quantities(parsed["relative_change"], order, None)
+        people, people_unit = quantities(parsed["people"], order, None)
+        def distinct(p: _Parsed, default: Quantity) -> tuple[NDArray[np.int64], ...]:
+            ids = np.array([units.setdefault(u, len(units)) for u in p.units], dtype=np.int64)
+            unit = np.append(ids[p.unit] if len(ids) else p.unit, units.setdefault(default.unit, len(units)))
+            codes = p.codes[order]
+            return np.where(codes < 0, len(p.magnitude), codes), np.append(p.magnitude, default.magnitude), unit
+
+        ramp, ramp_magnitude, ramp_unit = distinct(parsed["ramp_up"], Quantity(0.0, "year"))
+        duration, duration_magnitude, duration_unit = distinct(parsed["duration"], Quantity(1.0, "year"))
+        start_table = np.array([*parsed["start"].values, 0], dtype=np.int64)
+        priorities = _first_values(parsed["priorities"], order, self.starts)
+        n_costs = self.cost_sheet.n_rows if self.cost_sheet is not None else 0
+        cost_order = self.cost_order if n_costs else np.zeros(0, dtype=np.int64)
+        if n_costs:
+            cp = self.cost_parsed
+            kinds = {"cost": 0, "saving": 1, "revenue": 1}
+            kind_table = np.array([kinds[v] for v in cp["kind"].values] + [0], dtype=np.int64)
+            fiscal = kind_table[cp["kind"].codes[cost_order]] == 1
+            amount, amount_unit = quantities(cp["amount"], cost_order, None)
+            year = np.array([*cp["year"].values, 0], dtype=np.int64)[cp["year"].codes[cost_order]]
+            cost_proposal = self.cost_proposal[cost_order]
+        else:
+            fiscal = np.zeros(0, dtype=np.bool_)
+            amount = np.zeros(0, dtype=np.float64)
+            amount_unit = year = cost_proposal = np.zeros(0, dtype=np.int64)
+        return TableArrays(
+            impact_proposal=proposal,
+            impact_index=np.arange(len(order), dtype=np.int64) - self.starts[proposal],
+            indicator=labels(parsed["indicator"], order, indicators, None),
+            relative=relative,
+            change=np.where(relative, rel, change),
+            change_unit=np.where(relative, rel_unit, change_unit),
+            people=people,
+            people_unit=people_unit,
+            group=labels(parsed["group"], order, groups, "all"),
+            start=start_table[parsed["start"].codes[order]],
+            ramp=ramp,
+            ramp_magnitude=ramp_magnitude,
+            ramp_unit=ramp_unit,
+            duration=duration,
+            duration_magnitude=duration_magnitude,
+            duration_unit=duration_unit,
+            persistence=numbers(parsed["persistence"], order, 0.0),
+            evidence=labels(parsed["evidence"], order, evidence, None),
+            priorities=tuple(p or () for p in priorities),
+            cost_proposal=cost_proposal,
+            cost_year=year,
+            cost_amount=amount,
+            cost_unit=amount_unit,
+            cost_fiscal=fiscal,
+            units=tuple(units),
+            indicators=tuple(indicators),
+            groups=tuple(groups),
+            evidences=_EVIDENCE,
+        )
 
     # -- a ProposalSource --------------------------------------------------------------------
 
