@@ -1112,34 +1112,25 @@ _TEXTS: dict[str, set[str]] = {
     "kind": {"cost", "saving", "revenue"},
     "budget": {"operating", "capital"},
 }
-_PLAIN_NUMBER_RE = re.compile(r"-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?")
+_PLAIN_QUANTITY_RE = re.compile(r"^(-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?) ([^\n]*)$", re.MULTILINE)
 
 
 def _bulk_quantities(values: list[str]) -> tuple[list[float], list[str]]:
-    """Each text as :func:`~wellbeing_budget.units.parse_quantity` reads it; a plain number
-    and its unit (``-0.4 percentage_point``) are split here and the unit read once per
-    distinct unit, anything else is parsed whole."""
-    units: dict[str, str] = {}
-    magnitudes: list[float] = []
-    written: list[str] = []
-    match = _PLAIN_NUMBER_RE.fullmatch
-    for value in values:
-        number, _, unit = value.partition(" ")
-        if match(number) is None:
-            quantity = _quantity_of(value)
-            magnitudes.append(quantity.magnitude)
-            written.append(quantity.unit)
-            continue
-        canonical = units.get(unit)
-        if canonical is None:
-            # The unit is read as parse_quantity reads it in any quantity (its checks look
-            # at the unit text alone).
-            canonical = units[unit] = _quantity_of("1 " + unit).unit
-        magnitudes.append(float(number))
-        written.append(canonical)
+    """Each text as :func:`~wellbeing_budget.units.parse_quantity` reads it. When every
+    text is a plain number, one space and a unit (``-0.4 percentage_point``), all are split
+    by one regular expression and each distinct unit is read once, as parse_quantity reads
+    it (its checks of a unit look at the unit's text alone); otherwise each is parsed whole."""
+    text = "\n".join(values)
+    found = _PLAIN_QUANTITY_RE.findall(text) if text.count("\n") == len(values) - 1 else []
+    if len(found) != len(values):
+        parsed = [_quantity_of(v) for v in values]
+        return [q.magnitude for q in parsed], [q.unit for q in parsed]
+    numbers, written = zip(*found, strict=True) if found else ((), ())
+    canonical = {unit: _quantity_of("1 " + unit).unit for unit in set(written)}
+    magnitudes = list(map(float, numbers))
     if not all(abs(m) <= MAX_MAGNITUDE for m in magnitudes):
         raise _Doubt
-    return magnitudes, written
+    return magnitudes, [canonical[u] for u in written]
 
 
 class _Parsed:
@@ -1154,30 +1145,35 @@ class _Parsed:
         self.units: list[str] = []
         self.magnitude = np.zeros(0, dtype=np.float64)
         self.unit = np.zeros(0, dtype=np.int64)
-        keys: list[Any]
+        import pandas as pd
+
+        codes = column.codes if column is not None else np.full(n_rows, -1, dtype=np.int64)
+        self.codes = codes
         if name in _QUANTITIES:
             self._quantities(name, values)
-            default_key: Any = ("none",)
+            magnitude, unit = self.magnitude + 0.0, self.unit  # 0.0 and -0.0 are one value
             if isinstance(default, Quantity):
-                default_key = (default.magnitude, self._unit_id(default.unit))
-            keys = list(zip((self.magnitude + 0.0).tolist(), self.unit.tolist(), strict=True))
+                magnitude = np.append(magnitude, default.magnitude)
+                unit = np.append(unit, self._unit_id(default.unit))
+            else:
+                magnitude, unit = np.append(magnitude, math.nan), np.append(unit, -1)
+            by_magnitude = pd.factorize(magnitude, use_na_sentinel=False)[0].astype(np.int64)
+            canon = pd.factorize(by_magnitude * (len(self.units) + 1) + unit + 1)[0]
         elif name in _TEXTS and all(type(v) is str for v in values):
             self.values = values
             if _TEXTS[name] and not set(values) <= _TEXTS[name]:
                 raise _Doubt
-            keys = values
-            default_key = ("none",)
+            keyed = np.empty(len(values) + 1, dtype=object)
+            keyed[: len(values)] = values
+            keyed[-1] = ("none",)
+            canon = pd.factorize(keyed)[0]
         else:
             self.values = [_parsed(name, v) for v in values]
             keys = [_key(v) for v in self.values]
-            default_key = _key(default) if default is not None else ("none",)
-        index: dict[Any, int] = {}
-        canon = np.empty(len(keys) + 1, dtype=np.int64)
-        for n, k in enumerate([*keys, default_key]):
-            canon[n] = index.setdefault(k, len(index))
-        codes = column.codes if column is not None else np.full(n_rows, -1, dtype=np.int64)
-        self.codes = codes
-        self.canon: NDArray[np.int64] = canon[codes]
+            keys.append(_key(default) if default is not None else ("none",))
+            index: dict[Any, int] = {}
+            canon = np.array([index.setdefault(k, len(index)) for k in keys], dtype=np.int64)
+        self.canon: NDArray[np.int64] = np.asarray(canon, dtype=np.int64)[codes]
 
     def _unit_id(self, unit: str) -> int:
         if unit not in self.units:
@@ -1185,6 +1181,8 @@ class _Parsed:
         return self.units.index(unit)
 
     def _quantities(self, name: str, values: list[Any]) -> None:
+        import pandas as pd
+
         if all(type(v) is str for v in values):
             magnitudes, units = _bulk_quantities(values)
         elif all(type(v) in (int, float) for v in values):
@@ -1195,10 +1193,10 @@ class _Parsed:
         else:
             parsed = [_quantity_of(v) for v in values]
             magnitudes, units = [q.magnitude for q in parsed], [q.unit for q in parsed]
-        self.units = list(dict.fromkeys(units))
-        position = {u: n for n, u in enumerate(self.units)}
+        unit_codes, distinct = pd.factorize(np.array(units, dtype=object))
+        self.units = [str(u) for u in distinct]
         self.magnitude = np.array(magnitudes, dtype=np.float64)
-        self.unit = np.array([position[u] for u in units], dtype=np.int64)
+        self.unit = unit_codes.astype(np.int64)
         # What the models check, once per distinct unit and then on the magnitudes.
         factor = np.ones(len(self.units), dtype=np.float64)
         for n, unit in enumerate(self.units):
