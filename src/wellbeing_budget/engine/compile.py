@@ -200,10 +200,7 @@ def _compile(
     bids = proposals if isinstance(proposals, ProposalSet) else ProposalSet(tuple(proposals))
     arrays = table_arrays(bids)
     _refuse_foreign_currency(framework, _currencies(bids, arrays))
-    if base_year is None:
-        base = _earliest_year(bids, arrays, framework.price_year)
-    else:
-        base = base_year
+    base = _earliest_year(bids, arrays, framework.price_year) if base_year is None else base_year
     _check_settings(framework, base)
     indicator_ids: list[str] = []
     indicator_domain: list[int] = []
@@ -585,9 +582,9 @@ def _table_columns(
         "duration": duration,
     }
     groups: dict[str, int] = {}
-    used, first = np.unique(arrays.group, return_index=True)
+    used, first_use = np.unique(arrays.group, return_index=True)
     table = np.full(len(arrays.groups), -1, dtype=np.int64)
-    for k in np.argsort(first, kind="stable").tolist():
+    for k in np.argsort(first_use, kind="stable").tolist():
         table[used[k]] = groups[arrays.groups[used[k]]] = len(groups)
     cols["group"] = table[arrays.group]
     levels = np.array([EVIDENCE_LEVELS.index(e) for e in arrays.evidences], dtype=np.int64)

@@ -976,9 +976,9 @@ class _Column:
 
 
 def _column_from(codes: NDArray[Any], uniques: list[Any], column: str, decimal: str) -> _Column:
-    if decimal == "." and column not in _LISTS and column not in _NUMBERS:
-        if all(type(v) is str for v in uniques):
-            return _text_column(codes, uniques, column)
+    plain = decimal == "." and column not in _LISTS and column not in _NUMBERS
+    if plain and all(type(v) is str for v in uniques):
+        return _text_column(codes, uniques, column)
     cleaned: list[Any] = []
     remap = np.empty(len(uniques) + 1, dtype=np.int64)
     remap[-1] = -1
@@ -1230,9 +1230,7 @@ def _frame_columns(
     names = [str(c).strip() for c in frame.columns]
     if len(set(names)) != len(names) or any(n not in allowed for n in names):
         raise _Doubt
-    columns = {
-        name: _frame_column(frame.iloc[:, n], name, decimal) for n, name in enumerate(names)
-    }
+    columns = {name: _frame_column(frame.iloc[:, n], name, decimal) for n, name in enumerate(names)}
     return names, columns
 
 
@@ -1248,12 +1246,18 @@ def _read_csv_columns(
         with path.open("rb") as handle:
             head = handle.read(1 << 16)
             quoted = b'"' in head
-            while not quoted and (chunk := handle.read(1 << 22)):
-                quoted = b'"' in chunk or (b"\r" in chunk and chunk.count(b"\r") != chunk.count(b"\r\n"))
+            # A quote may hide a line break inside a cell, and a lone carriage return
+            # breaks a line too: either way a row's line is no longer its position.
+            while not quoted and (block := handle.read(1 << 22)):
+                quoted = b'"' in block or block.count(b"\r") != block.count(b"\r\n")
     except OSError:
         raise _Doubt from None
     first = head.split(b"\n", 1)[0].removeprefix(b"\xef\xbb\xbf").rstrip(b"\r")
-    if quoted or b"\r" in head.replace(b"\r\n", b"") or not first.replace(sep.encode(), b"").strip():
+    if (
+        quoted
+        or b"\r" in head.replace(b"\r\n", b"")
+        or not first.replace(sep.encode(), b"").strip()
+    ):
         raise _Doubt
     try:
         header = [c.strip() for c in first.decode("utf-8").split(sep)]
@@ -1359,9 +1363,7 @@ def _load_columns(
     try:
         sheet = _sheet(impacts, "impacts", sep, decimal, limits)
         cost_sheet = _sheet(costs, "costs", sep, decimal, limits) if costs is not None else None
-        return ProposalSet(
-            source=_TableColumns(sheet, cost_sheet), name=sheet.name
-        )
+        return ProposalSet(source=_TableColumns(sheet, cost_sheet), name=sheet.name)
     except _Doubt:
         return None
 
@@ -1491,7 +1493,10 @@ class _TableColumns:
             p: _Parsed, rows: NDArray[np.int64], names: dict[str, int], default: str | None
         ) -> NDArray[np.int64]:
             table = np.array(
-                [-1 if v is None else names.setdefault(v, len(names)) for v in [*p.values, default]],
+                [
+                    -1 if v is None else names.setdefault(v, len(names))
+                    for v in [*p.values, default]
+                ],
                 dtype=np.int64,
             )
             chosen: NDArray[np.int64] = table[p.codes[rows]]
@@ -1510,14 +1515,23 @@ class _TableColumns:
         change, change_unit = quantities(parsed["change"], order, None)
         rel, rel_unit = quantities(parsed["relative_change"], order, None)
         people, people_unit = quantities(parsed["people"], order, None)
-        def distinct(p: _Parsed, default: Quantity) -> tuple[NDArray[np.int64], ...]:
+
+        def distinct(p: _Parsed, default: Quantity) -> tuple[Any, Any, Any]:
             ids = np.array([units.setdefault(u, len(units)) for u in p.units], dtype=np.int64)
-            unit = np.append(ids[p.unit] if len(ids) else p.unit, units.setdefault(default.unit, len(units)))
+            unit = np.append(
+                ids[p.unit] if len(ids) else p.unit, units.setdefault(default.unit, len(units))
+            )
             codes = p.codes[order]
-            return np.where(codes < 0, len(p.magnitude), codes), np.append(p.magnitude, default.magnitude), unit
+            return (
+                np.where(codes < 0, len(p.magnitude), codes),
+                np.append(p.magnitude, default.magnitude),
+                unit,
+            )
 
         ramp, ramp_magnitude, ramp_unit = distinct(parsed["ramp_up"], Quantity(0.0, "year"))
-        duration, duration_magnitude, duration_unit = distinct(parsed["duration"], Quantity(1.0, "year"))
+        duration, duration_magnitude, duration_unit = distinct(
+            parsed["duration"], Quantity(1.0, "year")
+        )
         start_table = np.array([*parsed["start"].values, 0], dtype=np.int64)
         priorities = _first_values(parsed["priorities"], order, self.starts)
         n_costs = self.cost_sheet.n_rows if self.cost_sheet is not None else 0
@@ -1586,9 +1600,7 @@ class _TableColumns:
         self, index: int
     ) -> tuple[dict[str, Any], Callable[[tuple[PathElement, ...]], Problem]]:
         rows, costs = self._rows(index)
-        return _assemble(
-            self.ids[index], rows, costs, self.view, self.cost_view, _Collector(0)
-        )
+        return _assemble(self.ids[index], rows, costs, self.view, self.cost_view, _Collector(0))
 
     def proposal(self, index: int) -> Proposal:
         data, _ = self._assembled(index)
@@ -1598,7 +1610,9 @@ class _TableColumns:
         return Origin(self._assembled(index)[1])
 
 
-def _first_values(parsed: _Parsed, order: NDArray[np.int64], starts: NDArray[np.int64]) -> list[Any]:
+def _first_values(
+    parsed: _Parsed, order: NDArray[np.int64], starts: NDArray[np.int64]
+) -> list[Any]:
     """Per proposal, the value of a proposal-level column where given (None where not)."""
     codes = parsed.codes[order]
     high = _reduce(codes, starts, -1, np.maximum)
@@ -1609,7 +1623,7 @@ def _first_values(parsed: _Parsed, order: NDArray[np.int64], starts: NDArray[np.
 class _ColumnTable(_Table):
     """A :class:`_Table` over columns: each row's cells are gathered when it is read."""
 
-    def __init__(self, sheet: _Sheet) -> None:  # noqa: D107 - the table reads no cells
+    def __init__(self, sheet: _Sheet) -> None:  # reads no cells: rows are gathered on use
         self.name = sheet.name
         self.in_file = sheet.in_file
         self.columns = sheet.header
