@@ -798,7 +798,11 @@ def _assemble(
     impacts: _Table,
     cost_table: _Table | None,
     problems: _Collector,
+    check: bool = True,
 ) -> tuple[dict[str, Any], Callable[[tuple[PathElement, ...]], Problem]]:
+    """The proposal's data as the model reads it, and where each part was written; with
+    ``check``, rows that disagree or repeat are reported (tables read as columns were checked
+    for both when they were read)."""
     data: dict[str, Any] = {"id": proposal_id}
     given_at: dict[str, int] = {}
     # A proposal-level value may be given on any of the proposal's rows; every row that
@@ -811,7 +815,7 @@ def _assemble(
             if column not in data:
                 data[column] = value
                 given_at[column] = i
-            elif value != data[column]:
+            elif check and value != data[column]:
                 first = given_at[column]
                 problems.add(
                     impacts.problem(
@@ -828,6 +832,9 @@ def _assemble(
         impact: dict[str, Any] = {k: row[k] for k in _IMPACT_KEYS if k in row}
         timing = {k: row[k] for k in _TIMING_KEYS if k in row}
         impact["timing"] = timing
+        impact_list.append(impact)
+        if not check:
+            continue
         key = tuple(sorted((k, repr(v)) for k, v in {**impact, **timing}.items() if k != "timing"))
         if key in first_of:
             problems.add(
@@ -841,7 +848,6 @@ def _assemble(
             )
         else:
             first_of[key] = i
-        impact_list.append(impact)
     data["impacts"] = impact_list
     cost_lines: list[dict[str, Any]] = []
     fiscal_lines: list[dict[str, Any]] = []
@@ -1442,8 +1448,8 @@ class _TableColumns:
         self.cost_parsed: dict[str, _Parsed] = {}
         if costs is not None:
             self._costs(costs)
-        self.view = _ColumnTable(sheet)
-        self.cost_view = _ColumnTable(costs) if costs is not None else None
+        self.view = _ColumnTable(sheet, parsed)
+        self.cost_view = _ColumnTable(costs, self.cost_parsed) if costs is not None else None
         self.arrays = self._arrays()
 
     def _costs(self, costs: _Sheet) -> None:
@@ -1600,7 +1606,12 @@ class _TableColumns:
         self, index: int
     ) -> tuple[dict[str, Any], Callable[[tuple[PathElement, ...]], Problem]]:
         rows, costs = self._rows(index)
-        return _assemble(self.ids[index], rows, costs, self.view, self.cost_view, _Collector(0))
+        self.view.rows.gather(rows)
+        if self.cost_view is not None:
+            self.cost_view.rows.gather(costs)
+        return _assemble(
+            self.ids[index], rows, costs, self.view, self.cost_view, _Collector(0), check=False
+        )
 
     def proposal(self, index: int) -> Proposal:
         data, _ = self._assembled(index)
@@ -1623,13 +1634,15 @@ def _first_values(
 class _ColumnTable(_Table):
     """A :class:`_Table` over columns: each row's cells are gathered when it is read."""
 
-    def __init__(self, sheet: _Sheet) -> None:  # reads no cells: rows are gathered on use
+    def __init__(
+        self, sheet: _Sheet, parsed: dict[str, _Parsed]
+    ) -> None:  # reads no cells: rows are gathered on use
         self.name = sheet.name
         self.in_file = sheet.in_file
         self.columns = sheet.header
         self.lines = sheet.lines  # type: ignore[assignment]
         self.column_numbers = list(range(1, len(sheet.header) + 1))
-        self.rows = _LazyRows(sheet)  # type: ignore[assignment]
+        self.rows: _LazyRows = _LazyRows(sheet, parsed)  # type: ignore[assignment]
 
     def problem(self, row: int, column: str | None, message: str) -> Problem:
         found = super().problem(row, column, message)
@@ -1639,16 +1652,39 @@ class _ColumnTable(_Table):
 
 
 class _LazyRows:
-    def __init__(self, sheet: _Sheet) -> None:
+    """A sheet's rows as the row-by-row reader holds them (cleaned cells by column name),
+    gathered for the rows of one proposal at a time; quantities already parsed."""
+
+    def __init__(self, sheet: _Sheet, parsed: dict[str, _Parsed]) -> None:
         self.sheet = sheet
+        self.parsed = parsed
+        self.cache: dict[int, dict[str, Any]] = {}
+
+    def gather(self, rows: list[int]) -> None:
+        """Read these rows (forgetting those read before)."""
+        cells: list[dict[str, Any]] = [{} for _ in rows]
+        where = np.asarray(rows, dtype=np.int64)
+        for name, column in self.sheet.columns.items():
+            codes = column.codes[where].tolist()
+            quantities = self.parsed.get(name) if name in _QUANTITIES else None
+            if quantities is not None:
+                magnitude, unit, units = quantities.magnitude, quantities.unit, quantities.units
+                for cell, code in zip(cells, codes, strict=True):
+                    if code >= 0:
+                        cell[name] = Quantity(float(magnitude[code]), units[unit[code]])
+                continue
+            values = column.values
+            for cell, code in zip(cells, codes, strict=True):
+                if code >= 0:
+                    cell[name] = values[code]
+        self.cache = dict(zip(rows, cells, strict=True))
 
     def __getitem__(self, row: int) -> dict[str, Any]:
-        cells: dict[str, Any] = {}
-        for name, column in self.sheet.columns.items():
-            code = int(column.codes[row])
-            if code >= 0:
-                cells[name] = column.values[code]
-        return cells
+        found = self.cache.get(row)
+        if found is None:
+            self.gather([row])
+            found = self.cache[row]
+        return found
 
     def __len__(self) -> int:
         return self.sheet.n_rows

@@ -14,6 +14,7 @@ totals (emissions, hectares, capital) give the total change and no ``people``.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Annotated, Literal, Protocol, overload
@@ -292,6 +293,16 @@ class ProposalSet(Sequence[Proposal]):
     @property
     def proposals(self) -> tuple[Proposal, ...]:
         """Every proposal, in order (built from the columns on first use)."""
+        if self.source is not None and None in self._items:
+            # Building thousands of small models at once: the cyclic collector would walk
+            # every one of them again and again, and none of them forms a cycle.
+            collecting = gc.isenabled()
+            gc.disable()
+            try:
+                return tuple(self._at(i) for i in range(len(self._items)))
+            finally:
+                if collecting:
+                    gc.enable()
         return tuple(self._at(i) for i in range(len(self._items)))
 
     @property
@@ -321,7 +332,7 @@ class ProposalSet(Sequence[Proposal]):
         return len(self._items)
 
     def __iter__(self) -> Iterator[Proposal]:
-        return (self._at(i) for i in range(len(self._items)))
+        return iter(self.proposals)
 
     def _key(self) -> tuple[object, ...]:
         return (self.proposals, self.origins, self.name, self.title, self.note)
