@@ -209,3 +209,19 @@ def test_a_table_is_kept_as_columns_and_its_proposals_built_when_asked(tmp_path:
     (problem,) = info.value.problems
     assert (Path(problem.file or "").name, problem.line, problem.column) == ("impacts.csv", 4, 5)
     assert problem.path == ("rows", 1, "change")
+
+
+@pytest.mark.parametrize("row", [1, 2])
+def test_a_row_longer_than_the_header_is_refused_not_cut(tmp_path: Path, row: int) -> None:
+    # pandas would drop the stray cell of a first data row longer than the header
+    header = "proposal,title,lead_agency,indicator,change,start,duration,evidence"
+    first = "a,A,Health,nz.life-expectancy,0.1 year,2022,5 years,high"
+    lines = [header, first, first.replace("2022", "2023")]
+    lines[row] += ",stray"
+    path = tmp_path / "impacts.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(wb.ValidationError) as info:
+        wb.load_proposals(path)
+    (problem,) = info.value.problems
+    assert (problem.line, problem.column) == (row + 1, 9)
+    assert "cells" in problem.message

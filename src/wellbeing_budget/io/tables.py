@@ -46,6 +46,7 @@ import io
 import math
 import os
 import re
+import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -1251,11 +1252,14 @@ def _read_csv_columns(
             raise _Doubt
         with path.open("rb") as handle:
             head = handle.read(1 << 16)
-            quoted = b'"' in head
+            quoted = b'"' in head or b"\x00" in head
             # A quote may hide a line break inside a cell, and a lone carriage return
-            # breaks a line too: either way a row's line is no longer its position.
+            # breaks a line too: either way a row's line is no longer its position. (A NUL
+            # byte the csv module refuses, located.)
             while not quoted and (block := handle.read(1 << 22)):
-                quoted = b'"' in block or block.count(b"\r") != block.count(b"\r\n")
+                quoted = (
+                    b'"' in block or b"\x00" in block or block.count(b"\r") != block.count(b"\r\n")
+                )
     except OSError:
         raise _Doubt from None
     first = head.split(b"\n", 1)[0].removeprefix(b"\xef\xbb\xbf").rstrip(b"\r")
@@ -1271,35 +1275,39 @@ def _read_csv_columns(
             raise _Doubt
         # Read in chunks of text, each column kept as codes into its distinct values: the
         # strings of a million rows are never all alive at once.
-        chunks = pd.read_csv(
-            path,
-            sep=sep,
-            dtype=str,
-            keep_default_na=False,
-            na_filter=False,
-            skip_blank_lines=False,
-            encoding="utf-8-sig",
-            engine="c",
-            index_col=False,
-            chunksize=1 << 16,
-        )
-        distinct: list[dict[str, int]] = [{} for _ in header]
-        parts: list[list[NDArray[np.int64]]] = [[] for _ in header]
-        n_rows = 0
-        for chunk in chunks:
-            if len(chunk.columns) != len(header):
-                raise _Doubt
-            n_rows += len(chunk)
-            if n_rows > limits.max_rows:
-                raise _Doubt
-            for n in range(len(header)):
-                codes, uniques = pd.factorize(chunk.iloc[:, n].to_numpy(dtype=object))
-                index = distinct[n]
-                known = np.array(
-                    [index.setdefault(u, len(index)) for u in uniques.tolist()], dtype=np.int64
-                )
-                parts[n].append(known[codes] if len(known) else codes.astype(np.int64))
-    except (ValueError, UnicodeDecodeError, pd.errors.ParserError):
+        with warnings.catch_warnings():
+            # pandas drops the cells of rows longer than the header with only a warning:
+            # such a row is refused, located, by the row-by-row reader
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            chunks = pd.read_csv(
+                path,
+                sep=sep,
+                dtype=str,
+                keep_default_na=False,
+                na_filter=False,
+                skip_blank_lines=False,
+                encoding="utf-8-sig",
+                engine="c",
+                index_col=False,
+                chunksize=1 << 16,
+            )
+            distinct: list[dict[str, int]] = [{} for _ in header]
+            parts: list[list[NDArray[np.int64]]] = [[] for _ in header]
+            n_rows = 0
+            for chunk in chunks:
+                if len(chunk.columns) != len(header):
+                    raise _Doubt
+                n_rows += len(chunk)
+                if n_rows > limits.max_rows:
+                    raise _Doubt
+                for n in range(len(header)):
+                    codes, uniques = pd.factorize(chunk.iloc[:, n].to_numpy(dtype=object))
+                    index = distinct[n]
+                    known = np.array(
+                        [index.setdefault(u, len(index)) for u in uniques.tolist()], dtype=np.int64
+                    )
+                    parts[n].append(known[codes] if len(known) else codes.astype(np.int64))
+    except (OSError, ValueError, pd.errors.ParserError, pd.errors.ParserWarning):
         raise _Doubt from None
     if len(set(header)) != len(header) or any(n not in allowed for n in header):
         raise _Doubt
