@@ -1,6 +1,7 @@
 """Tables read as columns give what tables read row by row give: the same proposals, the same
-places, the same problems, and (compiled straight from the columns) the same numbers to the
-last bit as the proposals compiled one object at a time.
+places, the same problems; compiled straight from the columns, or as proposal objects laid
+out as arrays, they give the same numbers to the last bit (and the same problems) as the
+proposals compiled one impact at a time.
 
 The row-by-row reader is the reference here: it is what every table was read with before
 tables were read as columns, and what still reads any table with a doubtful cell.
@@ -13,6 +14,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import numpy as np
 import pandas as pd
@@ -21,6 +23,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import wellbeing_budget as wb
+from wellbeing_budget.engine import compile as compile_module
 from wellbeing_budget.engine.compile import CompiledBudget, compile_budget
 from wellbeing_budget.io.tables import DEFAULT_TABLE_LIMITS, _load_tables, load_proposal_tables
 from wellbeing_budget.model.proposal import ProposalSet
@@ -125,6 +128,21 @@ def compiled(build: Callable[[], CompiledBudget]) -> Any:
         return exc.problems
 
 
+def one_impact_at_a_time(bids: ProposalSet) -> Any:
+    """The reference: proposal objects compiled one impact at a time (as before arrays)."""
+    objects = ProposalSet(bids.proposals, bids.origins, bids.name)
+    with mock.patch.object(compile_module, "_object_arrays", return_value=None):
+        return compiled(lambda: compile_budget(LSF, objects))
+
+
+def assert_compiles_alike(bids: ProposalSet) -> None:
+    """Columns, objects laid out as arrays, and objects one impact at a time: one result."""
+    reference = one_impact_at_a_time(bids)
+    objects = ProposalSet(bids.proposals, bids.origins, bids.name)
+    assert_identical(compiled(lambda: compile_budget(LSF, bids)), reference)
+    assert_identical(compiled(lambda: compile_budget(LSF, objects)), reference)
+
+
 def assert_identical(a: Any, b: Any) -> None:
     """Two compilations agree exactly: every array bit for bit, every label."""
     assert type(a) is type(b)
@@ -150,12 +168,7 @@ def test_dataframes_read_as_columns_equal_the_row_by_row_reader(
     rows = outcome(lambda: _load_tables(impacts, costs, ".", ",", DEFAULT_TABLE_LIMITS))
     assert columns == rows
     if columns[0] == "read":
-        bids = load_proposal_tables(impacts, costs)
-        objects = ProposalSet(bids.proposals, bids.origins, bids.name)
-        assert_identical(
-            compiled(lambda: compile_budget(LSF, bids)),
-            compiled(lambda: compile_budget(LSF, objects)),
-        )
+        assert_compiles_alike(load_proposal_tables(impacts, costs))
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -181,11 +194,7 @@ def test_csv_files_read_as_columns_equal_the_row_by_row_reader(
         if columns[0] == "read":
             bids = load_proposal_tables(path, cost_path)
             assert bids.source is not None, "a plain CSV file is read as columns"
-            objects = ProposalSet(bids.proposals, bids.origins, bids.name)
-            assert_identical(
-                compiled(lambda: compile_budget(LSF, bids)),
-                compiled(lambda: compile_budget(LSF, objects)),
-            )
+            assert_compiles_alike(bids)
 
 
 def test_a_table_is_kept_as_columns_and_its_proposals_built_when_asked(tmp_path: Path) -> None:

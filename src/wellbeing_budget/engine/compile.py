@@ -158,6 +158,110 @@ def _change_in_unit(impact: Impact, indicator: Indicator) -> tuple[float | None,
         return None, f"change does not fit indicator {indicator.id!r}: {exc}"
 
 
+def _object_arrays(bids: ProposalSet) -> TableArrays | None:
+    """Proposals given as objects laid out as a table's arrays, so that they compile like
+    proposals read from a table: one conversion per distinct (indicator, unit), then arrays.
+    None when two proposals share an id or a proposal repeats an impact: those are checked,
+    and reported, one proposal at a time."""
+    units: dict[str, int] = {}
+    labels: dict[str, int] = {}
+    group_codes: dict[str, int] = {}
+    evidence = {level: n for n, level in enumerate(EVIDENCE_LEVELS)}
+    durations: dict[tuple[float, str], int] = {}
+    rows: list[tuple[Any, ...]] = []
+    money: list[tuple[Any, ...]] = []
+    priorities: list[tuple[str, ...]] = []
+    seen: set[str] = set()
+    for p, proposal in enumerate(bids):
+        if proposal.id in seen:
+            return None
+        seen.add(proposal.id)
+        impacts = proposal.impacts
+        if len(impacts) > 1 and _may_repeat(impacts) and _identical_impacts(proposal):
+            return None
+        priorities.append(proposal.priorities)
+        for j, impact in enumerate(impacts):
+            written = impact.change
+            relative = written is None
+            if written is None:
+                written = impact.relative_change
+                assert written is not None
+            people = impact.people
+            timing = impact.timing
+            ramp, duration = timing.ramp_up, timing.duration
+            rows.append(
+                (
+                    p,
+                    j,
+                    labels.setdefault(impact.indicator, len(labels)),
+                    relative,
+                    written.magnitude,
+                    units.setdefault(written.unit, len(units)),
+                    math.nan if people is None else people.magnitude,
+                    -1 if people is None else units.setdefault(people.unit, len(units)),
+                    group_codes.setdefault(impact.group, len(group_codes)),
+                    timing.start,
+                    durations.setdefault((ramp.magnitude, ramp.unit), len(durations)),
+                    durations.setdefault((duration.magnitude, duration.unit), len(durations)),
+                    timing.persistence,
+                    evidence[impact.evidence],
+                )
+            )
+        for fiscal, lines in ((False, proposal.costs), (True, proposal.fiscal_effects)):
+            for line in lines:
+                amount = line.amount
+                money.append(
+                    (
+                        p,
+                        line.year,
+                        amount.magnitude,
+                        units.setdefault(amount.unit, len(units)),
+                        fiscal,
+                    )
+                )
+    for _, unit in durations:
+        units.setdefault(unit, len(units))
+    table = list(durations)
+
+    def column(values: Any, dtype: Any) -> Any:
+        return np.array(values, dtype=dtype)
+
+    impact_cols = list(zip(*rows, strict=True)) if rows else [()] * 14
+    money_cols = list(zip(*money, strict=True)) if money else [()] * 5
+    duration_magnitude = column([m for m, _ in table], np.float64)
+    duration_unit = column([units[u] for _, u in table], np.int64)
+    return TableArrays(
+        impact_proposal=column(impact_cols[0], np.int64),
+        impact_index=column(impact_cols[1], np.int64),
+        indicator=column(impact_cols[2], np.int64),
+        relative=column(impact_cols[3], np.bool_),
+        change=column(impact_cols[4], np.float64),
+        change_unit=column(impact_cols[5], np.int64),
+        people=column(impact_cols[6], np.float64),
+        people_unit=column(impact_cols[7], np.int64),
+        group=column(impact_cols[8], np.int64),
+        start=column(impact_cols[9], np.int64),
+        ramp=column(impact_cols[10], np.int64),
+        ramp_magnitude=duration_magnitude,
+        ramp_unit=duration_unit,
+        duration=column(impact_cols[11], np.int64),
+        duration_magnitude=duration_magnitude,
+        duration_unit=duration_unit,
+        persistence=column(impact_cols[12], np.float64),
+        evidence=column(impact_cols[13], np.int64),
+        priorities=tuple(priorities),
+        cost_proposal=column(money_cols[0], np.int64),
+        cost_year=column(money_cols[1], np.int64),
+        cost_amount=column(money_cols[2], np.float64),
+        cost_unit=column(money_cols[3], np.int64),
+        cost_fiscal=column(money_cols[4], np.bool_),
+        units=tuple(units),
+        indicators=tuple(labels),
+        groups=tuple(group_codes),
+        evidences=tuple(EVIDENCE_LEVELS),
+    )
+
+
 def _rounded_years(value: float) -> float:
     # 120 months is 10 years up to rounding; keep durations exact to a nanoyear so that the
     # same timing written in other units scores the same.
@@ -199,6 +303,8 @@ def _compile(
 ) -> CompiledBudget:
     bids = proposals if isinstance(proposals, ProposalSet) else ProposalSet(tuple(proposals))
     arrays = table_arrays(bids)
+    if arrays is None and bids.source is None:
+        arrays = _object_arrays(bids)
     _refuse_foreign_currency(framework, _currencies(bids, arrays))
     base = _earliest_year(bids, arrays, framework.price_year) if base_year is None else base_year
     _check_settings(framework, base)
