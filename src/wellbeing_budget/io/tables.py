@@ -37,6 +37,11 @@ with a decimal comma or thousands separators (unless the table is read with ``de
 sheets with other names than ``impacts`` and ``costs``, two identical impact rows, and tables
 beyond :class:`TableLimits`. Problems are located by file, physical line and column (CSV and
 Excel) and always by row and column name: ``impacts.csv:5:9: rows[3].change: ...``.
+
+A DataFrame or a CSV file without quotes is read a column at a time and kept as columns (see
+``docs/performance.md``): its proposals are built when asked for, and scoring compiles the
+columns directly. Anything doubtful in it sends the table to the row-by-row reader, which
+words and locates every problem.
 """
 
 from __future__ import annotations
@@ -1140,6 +1145,9 @@ def _bulk_quantities(values: list[str]) -> tuple[list[float], list[str]]:
     return magnitudes, [canonical[u] for u in written]
 
 
+_NO_CODES: NDArray[np.int64] = np.zeros(0, dtype=np.int64)
+
+
 class _Parsed:
     """A column's parsed values per code, and per row canonical codes (equal codes: equal
     model values; the empty cell, under its default where the model has one). A quantity
@@ -1444,6 +1452,9 @@ class _TableColumns:
         keys["proposal"] = proposal
         if pd.DataFrame(keys).duplicated().any():
             raise _Doubt
+        del keys
+        for checked in parsed.values():
+            checked.canon = _NO_CODES  # needed only for the checks: a set keeps ~250 B/impact
         self.sheet = sheet
         self.ids: tuple[str, ...] = tuple(str(i) for i in ids)
         self.order = order
