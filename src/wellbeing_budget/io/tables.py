@@ -1390,9 +1390,8 @@ def _load_columns(
         return None
 
 
-def _reduce(
-    values: NDArray[np.int64], starts: NDArray[np.int64], empty: int, op: Any
-) -> NDArray[np.int64]:
+def _reduce(values: NDArray[np.int64], starts: NDArray[np.int64], op: Any) -> NDArray[np.int64]:
+    """``op`` over each proposal's rows (every proposal has one at least)."""
     reduced: NDArray[np.int64] = op.reduceat(values, starts) if len(values) else values
     return reduced
 
@@ -1433,8 +1432,8 @@ class _TableColumns:
         for name in PROPOSAL_COLUMNS[1:]:
             canon = parsed[name].canon[order]
             present = parsed[name].codes[order] >= 0
-            high = _reduce(np.where(present, canon, -1), starts, -1, np.maximum)
-            low = _reduce(np.where(present, canon, np.iinfo(np.int64).max), starts, 0, np.minimum)
+            high = _reduce(np.where(present, canon, -1), starts, np.maximum)
+            low = _reduce(np.where(present, canon, np.iinfo(np.int64).max), starts, np.minimum)
             if ((high >= 0) & (low != high)).any():
                 raise _Doubt
             if name in ("title", "lead_agency") and (high < 0).any():
@@ -1463,7 +1462,6 @@ class _TableColumns:
         self.parsed = parsed
         self.impact_proposal = proposal
         self.cost_sheet = costs
-        self.cost_rows: list[NDArray[np.int64]] | None = None
         self.cost_parsed: dict[str, _Parsed] = {}
         if costs is not None:
             self._costs(costs)
@@ -1645,7 +1643,7 @@ def _first_values(
 ) -> list[Any]:
     """Per proposal, the value of a proposal-level column where given (None where not)."""
     codes = parsed.codes[order]
-    high = _reduce(codes, starts, -1, np.maximum)
+    high = _reduce(codes, starts, np.maximum)
     values = parsed.values
     return [values[c] if c >= 0 else None for c in high.tolist()]
 
