@@ -210,6 +210,15 @@ def test_a_table_is_kept_as_columns_and_its_proposals_built_when_asked(tmp_path:
     assert bids.source is not None
     assert bids.ids == ("a", "b")
     assert bids.get("b").impacts[0].change == wb.Quantity(2.0, "months")
+    assert [p.id for p in bids[::-1]] == ["b", "a"]
+    assert bids == ProposalSet(bids.proposals, bids.origins, bids.name)
+    # a quoted cell may hold a line break: such a file is read row by row, to the same bids
+    quoted = path.read_text(encoding="utf-8").replace("a,A,", 'a,"A, the first",')
+    path.write_text(quoted, encoding="utf-8")
+    row_by_row = wb.load_proposals(path)
+    assert row_by_row.source is None
+    assert row_by_row[0].title == "A, the first"
+    assert row_by_row[1] == bids[1]
     # an impact the framework cannot score is located on its line (the blank line counts)
     wrong = path.read_text(encoding="utf-8").replace("2 months", "2 kg")
     path.write_text(wrong, encoding="utf-8")
