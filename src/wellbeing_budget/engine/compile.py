@@ -18,12 +18,19 @@ from numpy.typing import NDArray
 
 from ..errors import Problem, UnitError, ValidationError, WellbeingBudgetError, did_you_mean
 from ..io.files import paused_gc
+from ..io.tables import TableArrays, table_arrays
 from ..io.validation import sort_problems
 from ..model.base import Source
 from ..model.framework import DiscountSpec, Framework, Indicator, Pillar
 from ..model.proposal import Impact, Origin, Proposal, ProposalSet
 from ..model.values import value_conversion
-from ..units import Quantity, conversion_factor, is_percentage_point, is_share_unit
+from ..units import (
+    Quantity,
+    conversion_factor,
+    currency_of,
+    is_percentage_point,
+    is_share_unit,
+)
 from .scoring import EVIDENCE_LEVELS
 
 __all__ = ["EVIDENCE_LEVELS", "CompiledBudget", "compile_budget", "rate_schedule"]
@@ -151,6 +158,110 @@ def _change_in_unit(impact: Impact, indicator: Indicator) -> tuple[float | None,
         return None, f"change does not fit indicator {indicator.id!r}: {exc}"
 
 
+def _object_arrays(bids: ProposalSet) -> TableArrays | None:
+    """Proposals given as objects laid out as a table's arrays, so that they compile like
+    proposals read from a table: one conversion per distinct (indicator, unit), then arrays.
+    None when two proposals share an id or a proposal repeats an impact: those are checked,
+    and reported, one proposal at a time."""
+    units: dict[str, int] = {}
+    labels: dict[str, int] = {}
+    group_codes: dict[str, int] = {}
+    evidence = {level: n for n, level in enumerate(EVIDENCE_LEVELS)}
+    durations: dict[tuple[float, str], int] = {}
+    rows: list[tuple[Any, ...]] = []
+    money: list[tuple[Any, ...]] = []
+    priorities: list[tuple[str, ...]] = []
+    seen: set[str] = set()
+    for p, proposal in enumerate(bids):
+        if proposal.id in seen:
+            return None
+        seen.add(proposal.id)
+        impacts = proposal.impacts
+        if len(impacts) > 1 and _may_repeat(impacts) and _identical_impacts(proposal):
+            return None
+        priorities.append(proposal.priorities)
+        for j, impact in enumerate(impacts):
+            written = impact.change
+            relative = written is None
+            if written is None:
+                written = impact.relative_change
+                assert written is not None
+            people = impact.people
+            timing = impact.timing
+            ramp, duration = timing.ramp_up, timing.duration
+            rows.append(
+                (
+                    p,
+                    j,
+                    labels.setdefault(impact.indicator, len(labels)),
+                    relative,
+                    written.magnitude,
+                    units.setdefault(written.unit, len(units)),
+                    math.nan if people is None else people.magnitude,
+                    -1 if people is None else units.setdefault(people.unit, len(units)),
+                    group_codes.setdefault(impact.group, len(group_codes)),
+                    timing.start,
+                    durations.setdefault((ramp.magnitude, ramp.unit), len(durations)),
+                    durations.setdefault((duration.magnitude, duration.unit), len(durations)),
+                    timing.persistence,
+                    evidence[impact.evidence],
+                )
+            )
+        for fiscal, lines in ((False, proposal.costs), (True, proposal.fiscal_effects)):
+            for line in lines:
+                amount = line.amount
+                money.append(
+                    (
+                        p,
+                        line.year,
+                        amount.magnitude,
+                        units.setdefault(amount.unit, len(units)),
+                        fiscal,
+                    )
+                )
+    for _, unit in durations:
+        units.setdefault(unit, len(units))
+    table = list(durations)
+
+    def column(values: Any, dtype: Any) -> Any:
+        return np.array(values, dtype=dtype)
+
+    impact_cols = list(zip(*rows, strict=True)) if rows else [()] * 14
+    money_cols = list(zip(*money, strict=True)) if money else [()] * 5
+    duration_magnitude = column([m for m, _ in table], np.float64)
+    duration_unit = column([units[u] for _, u in table], np.int64)
+    return TableArrays(
+        impact_proposal=column(impact_cols[0], np.int64),
+        impact_index=column(impact_cols[1], np.int64),
+        indicator=column(impact_cols[2], np.int64),
+        relative=column(impact_cols[3], np.bool_),
+        change=column(impact_cols[4], np.float64),
+        change_unit=column(impact_cols[5], np.int64),
+        people=column(impact_cols[6], np.float64),
+        people_unit=column(impact_cols[7], np.int64),
+        group=column(impact_cols[8], np.int64),
+        start=column(impact_cols[9], np.int64),
+        ramp=column(impact_cols[10], np.int64),
+        ramp_magnitude=duration_magnitude,
+        ramp_unit=duration_unit,
+        duration=column(impact_cols[11], np.int64),
+        duration_magnitude=duration_magnitude,
+        duration_unit=duration_unit,
+        persistence=column(impact_cols[12], np.float64),
+        evidence=column(impact_cols[13], np.int64),
+        priorities=tuple(priorities),
+        cost_proposal=column(money_cols[0], np.int64),
+        cost_year=column(money_cols[1], np.int64),
+        cost_amount=column(money_cols[2], np.float64),
+        cost_unit=column(money_cols[3], np.int64),
+        cost_fiscal=column(money_cols[4], np.bool_),
+        units=tuple(units),
+        indicators=tuple(labels),
+        groups=tuple(group_codes),
+        evidences=tuple(EVIDENCE_LEVELS),
+    )
+
+
 def _rounded_years(value: float) -> float:
     # 120 months is 10 years up to rounding; keep durations exact to a nanoyear so that the
     # same timing written in other units scores the same.
@@ -191,8 +302,11 @@ def _compile(
     progress: Callable[[int, int], None] | None = None,
 ) -> CompiledBudget:
     bids = proposals if isinstance(proposals, ProposalSet) else ProposalSet(tuple(proposals))
-    _refuse_foreign_currency(framework, bids)
-    base = _earliest_year(bids, framework.price_year) if base_year is None else base_year
+    arrays = table_arrays(bids)
+    if arrays is None and bids.source is None:
+        arrays = _object_arrays(bids)
+    _refuse_foreign_currency(framework, _currencies(bids, arrays))
+    base = _earliest_year(bids, arrays, framework.price_year) if base_year is None else base_year
     _check_settings(framework, base)
     indicator_ids: list[str] = []
     indicator_domain: list[int] = []
@@ -207,14 +321,97 @@ def _compile(
             indicator_own_weight.append(ref.weight)
     position = {ident: n for n, ident in enumerate(indicator_ids)}
     pillar_index = {p: n for n, p in enumerate(PILLARS)}
-    priorities = {p.id for p in framework.priorities}
-    group_ids = framework.group_ids
-    sizes = {g: framework.group_population(g) for g in group_ids}
+    sizes = {g: framework.group_population(g) for g in framework.group_ids}
     pricing = _pricing(framework, indicator_ids)
     value_ids = sorted({label for label, *_ in pricing.values()})
 
     facts = _indicator_facts(framework, indicator_ids, position, pricing, value_ids)
 
+    found = None
+    if arrays is not None:
+        found = _table_columns(framework, bids, arrays, base, facts, sizes, progress)
+    if found is None:
+        found = _object_columns(framework, bids, base, facts, sizes, indicator_ids, progress)
+    cols, money, groups = found
+
+    def ints(values: list[float]) -> IntArray:
+        return np.asarray(values, dtype=np.int64)
+
+    def floats(values: list[float]) -> FloatArray:
+        return np.asarray(values, dtype=np.float64)
+
+    wellbeing_spec = wellbeing_discount or framework.discounting.wellbeing
+    money_spec = money_discount or framework.discounting.money
+    assessment = framework.generations.assessment_years
+    last = max([0, assessment - 1, *money["c_off"], *money["f_off"]])
+    changes = floats(cols["change"])
+    reaches = floats(cols["reach"])
+    signs = floats(cols["sign"])
+    scales = floats(cols["scale"])
+    return CompiledBudget(
+        framework=framework,
+        proposals=bids,
+        base_year=base,
+        current_years=framework.generations.current_years,
+        assessment_years=framework.generations.assessment_years,
+        wellbeing_discount=wellbeing_spec,
+        money_discount=money_spec,
+        wellbeing_rates=rate_schedule(wellbeing_spec, framework.generations.assessment_years),
+        money_rates=rate_schedule(money_spec, int(last) + 1),
+        public_funds=framework.public_funds.fraction if framework.public_funds else 0.0,
+        indicator_ids=tuple(indicator_ids),
+        domain_ids=tuple(d.id for d in framework.domains),
+        groups=tuple(groups),
+        indicator_domain=ints([float(d) for d in indicator_domain]),
+        indicator_weight=floats(indicator_weight),
+        indicator_own_weight=floats(indicator_own_weight),
+        domain_pillar=ints([float(pillar_index[d.pillar]) for d in framework.domains]),
+        domain_wealth=np.array([d.wealth for d in framework.domains], dtype=np.bool_),
+        indicator_judgement=np.array(
+            [by_id[i].scale_basis == "judgement" for i in indicator_ids], dtype=np.bool_
+        ),
+        impact_proposal=ints(cols["proposal"]),
+        impact_index=ints(cols["index"]),
+        impact_indicator=ints(cols["indicator"]),
+        impact_group=ints(cols["group"]),
+        impact_evidence=ints(cols["evidence"]),
+        impact_change=changes,
+        impact_reach=reaches,
+        impact_sign=signs,
+        impact_scale=scales,
+        impact_effect=changes * reaches * signs / scales,
+        impact_start=ints(cols["start"]),
+        impact_ramp=floats(cols["ramp"]),
+        impact_duration=floats(cols["duration"]),
+        impact_persistence=floats(cols["persistence"]),
+        impact_population=floats(cols["population"]),
+        impact_value=ints(cols["value"]),
+        impact_money=floats(cols["money"]),
+        impact_money_low=floats(cols["money_low"]),
+        impact_money_high=floats(cols["money_high"]),
+        value_ids=tuple(value_ids),
+        cost_proposal=ints(money["c_prop"]),
+        cost_offset=ints(money["c_off"]),
+        cost_amount=floats(money["c_amt"]),
+        fiscal_proposal=ints(money["f_prop"]),
+        fiscal_offset=ints(money["f_off"]),
+        fiscal_amount=floats(money["f_amt"]),
+    )
+
+
+def _object_columns(
+    framework: Framework,
+    bids: ProposalSet,
+    base: int,
+    facts: dict[str, _Facts],
+    sizes: dict[str, tuple[float, Source] | None],
+    indicator_ids: Sequence[str],
+    progress: Callable[[int, int], None] | None,
+) -> tuple[dict[str, Any], dict[str, list[float]], dict[str, int]]:
+    """The per-impact columns and money lines of proposals given as objects, checked one
+    impact at a time; every problem is raised at once, located."""
+    priorities = {p.id for p in framework.priorities}
+    group_ids = framework.group_ids
     problems: list[Problem] = []
     groups: dict[str, int] = {}
     # Conversions are looked up once per (indicator, unit): a bulk file repeats a handful of
@@ -389,76 +586,133 @@ def _compile(
                 money[f"{prefix}_off"].append(line.year - base)
                 money[f"{prefix}_amt"].append(amount)
     cols = _impact_columns(rows, facts, groups)
-    problems += _array_problems(cols, impacts_of, bids, facts, sizes, base, framework)
+    problems += _array_problems(cols, impacts_of, bids, facts, sizes, base, framework, groups)
     if problems:
         raise ValidationError(
             sort_problems(problems),
             summary=f"the proposals do not fit framework {framework.id!r}",
         )
+    return cols, money, groups
 
-    def ints(values: list[float]) -> IntArray:
-        return np.asarray(values, dtype=np.int64)
 
-    def floats(values: list[float]) -> FloatArray:
-        return np.asarray(values, dtype=np.float64)
+def _table_columns(
+    framework: Framework,
+    bids: ProposalSet,
+    arrays: TableArrays,
+    base: int,
+    facts: dict[str, _Facts],
+    sizes: dict[str, tuple[float, Source] | None],
+    progress: Callable[[int, int], None] | None,
+) -> tuple[dict[str, Any], dict[str, list[float]], dict[str, int]] | None:
+    """The per-impact columns and money lines of proposals read from tables, worked out on
+    the arrays with one conversion per distinct (indicator, unit); the same numbers as
+    :func:`_object_columns`, to the last bit. None when any impact or money line has a
+    problem: the proposals are then checked one by one, for the exact located messages."""
+    total = len(bids)
+    if progress is not None:
+        progress(0, total)
+    known = {p.id for p in framework.priorities}
+    if known and any(p not in known for listed in set(arrays.priorities) for p in listed):
+        return None
+    # Per indicator label: its facts (None: not in the framework, or no direction).
+    fact_of = [facts.get(label) for label in arrays.indicators]
+    if any(f is None or f.sign is None for f in fact_of):
+        return None
+    if any(group not in sizes for group in arrays.groups):
+        return None
+    units = arrays.units
+    n_units = max(len(units), 1)
+    # One pair of factors per distinct (indicator, relative, unit) in use.
+    combined = (arrays.indicator * 2 + arrays.relative) * n_units + arrays.change_unit
+    keys = np.flatnonzero(np.bincount(combined, minlength=1))
+    slot = np.zeros(int(combined.max()) + 1 if len(combined) else 1, dtype=np.int64)
+    slot[keys] = np.arange(len(keys))
+    first = np.empty(len(keys), dtype=np.float64)
+    second = np.empty(len(keys), dtype=np.float64)
+    for n, key in enumerate(keys.tolist()):
+        pair, unit = divmod(key, n_units)
+        label, relative = divmod(pair, 2)
+        fact = fact_of[label]
+        assert fact is not None
+        factors = _change_factors(fact.indicator, bool(relative), units[unit])
+        if factors is None:
+            return None
+        first[n], second[n] = factors
+    inverse = slot[combined]
+    change = arrays.change * first[inverse] * second[inverse]
 
-    wellbeing_spec = wellbeing_discount or framework.discounting.wellbeing
-    money_spec = money_discount or framework.discounting.money
-    assessment = framework.generations.assessment_years
-    last = max([0, assessment - 1, *money["c_off"], *money["f_off"]])
-    changes = floats(cols["change"])
-    reaches = floats(cols["reach"])
-    signs = floats(cols["sign"])
-    scales = floats(cols["scale"])
-    return CompiledBudget(
-        framework=framework,
-        proposals=bids,
-        base_year=base,
-        current_years=framework.generations.current_years,
-        assessment_years=framework.generations.assessment_years,
-        wellbeing_discount=wellbeing_spec,
-        money_discount=money_spec,
-        wellbeing_rates=rate_schedule(wellbeing_spec, framework.generations.assessment_years),
-        money_rates=rate_schedule(money_spec, int(last) + 1),
-        public_funds=framework.public_funds.fraction if framework.public_funds else 0.0,
-        indicator_ids=tuple(indicator_ids),
-        domain_ids=tuple(d.id for d in framework.domains),
-        groups=tuple(groups),
-        indicator_domain=ints([float(d) for d in indicator_domain]),
-        indicator_weight=floats(indicator_weight),
-        indicator_own_weight=floats(indicator_own_weight),
-        domain_pillar=ints([float(pillar_index[d.pillar]) for d in framework.domains]),
-        domain_wealth=np.array([d.wealth for d in framework.domains], dtype=np.bool_),
-        indicator_judgement=np.array(
-            [by_id[i].scale_basis == "judgement" for i in indicator_ids], dtype=np.bool_
-        ),
-        impact_proposal=ints(cols["proposal"]),
-        impact_index=ints(cols["index"]),
-        impact_indicator=ints(cols["indicator"]),
-        impact_group=ints(cols["group"]),
-        impact_evidence=ints(cols["evidence"]),
-        impact_change=changes,
-        impact_reach=reaches,
-        impact_sign=signs,
-        impact_scale=scales,
-        impact_effect=changes * reaches * signs / scales,
-        impact_start=ints(cols["start"]),
-        impact_ramp=floats(cols["ramp"]),
-        impact_duration=floats(cols["duration"]),
-        impact_persistence=floats(cols["persistence"]),
-        impact_population=floats(cols["population"]),
-        impact_value=ints(cols["value"]),
-        impact_money=floats(cols["money"]),
-        impact_money_low=floats(cols["money_low"]),
-        impact_money_high=floats(cols["money_high"]),
-        value_ids=tuple(value_ids),
-        cost_proposal=ints(money["c_prop"]),
-        cost_offset=ints(money["c_off"]),
-        cost_amount=floats(money["c_amt"]),
-        fiscal_proposal=ints(money["f_prop"]),
-        fiscal_offset=ints(money["f_off"]),
-        fiscal_amount=floats(money["f_amt"]),
+    def per_unit(unit_codes: IntArray, to: str) -> FloatArray:
+        # Only the units used in this column: another column's units are other dimensions.
+        table = np.ones(len(units) + 1, dtype=np.float64)
+        used = np.bincount(unit_codes[unit_codes >= 0], minlength=len(units))
+        for u in np.flatnonzero(used).tolist():
+            if units[u]:
+                table[u] = conversion_factor(units[u], to)
+        factor: FloatArray = table[unit_codes]
+        return factor
+
+    with np.errstate(invalid="ignore"):
+        people_unit = arrays.people_unit
+        count = np.where(
+            people_unit >= 0,
+            np.where(
+                np.array([*(u == "" for u in units), True])[people_unit],
+                arrays.people,
+                arrays.people * per_unit(people_unit, "person"),
+            ),
+            math.nan,
+        )
+
+    def years(codes: IntArray, magnitude: FloatArray, unit: IntArray) -> tuple[FloatArray, ...]:
+        # per distinct duration written (a handful), then spread over the impacts
+        written = magnitude * per_unit(unit, "year")
+        rounded = np.array([_rounded_years(y) for y in written.tolist()], dtype=np.float64)
+        return written[codes], rounded[codes]
+
+    ramp_written, ramp = years(arrays.ramp, arrays.ramp_magnitude, arrays.ramp_unit)
+    duration_written, duration = years(
+        arrays.duration, arrays.duration_magnitude, arrays.duration_unit
     )
+    position = np.array([f.position for f in fact_of if f is not None], dtype=np.int64)
+    cols: dict[str, Any] = {
+        "proposal": arrays.impact_proposal,
+        "index": arrays.impact_index,
+        "indicator": position[arrays.indicator] if len(position) else arrays.indicator,
+        "change": change,
+        "people": count,
+        "persistence": arrays.persistence,
+        "start": arrays.start - base,
+        "ramp_written": ramp_written,
+        "ramp": ramp,
+        "duration_written": duration_written,
+        "duration": duration,
+    }
+    groups: dict[str, int] = {}
+    used, first_use = np.unique(arrays.group, return_index=True)
+    table = np.full(len(arrays.groups), -1, dtype=np.int64)
+    for k in np.argsort(first_use, kind="stable").tolist():
+        table[used[k]] = groups[arrays.groups[used[k]]] = len(groups)
+    cols["group"] = table[arrays.group]
+    levels = np.array([EVIDENCE_LEVELS.index(e) for e in arrays.evidences], dtype=np.int64)
+    cols["evidence"] = levels[arrays.evidence]
+    cols = _derived_columns(cols, facts, groups)
+    if any(mask.any() for _, mask in _array_checks(cols, facts, sizes, framework, groups)):
+        return None
+    money: dict[str, list[float]] = {}
+    currency = framework.currency
+    if any(currency_of(units[u]) != currency for u in np.unique(arrays.cost_unit).tolist()):
+        return None
+    if len(arrays.cost_year) and int(arrays.cost_year.min()) < base:
+        return None
+    with np.errstate(over="ignore", invalid="ignore"):
+        amount = arrays.cost_amount * per_unit(arrays.cost_unit, currency)
+    if not np.isfinite(amount).all():
+        return None
+    for prefix, chosen in (("c", ~arrays.cost_fiscal), ("f", arrays.cost_fiscal)):
+        money[f"{prefix}_prop"] = arrays.cost_proposal[chosen]  # type: ignore[assignment]
+        money[f"{prefix}_off"] = arrays.cost_year[chosen] - base  # type: ignore[assignment]
+        money[f"{prefix}_amt"] = amount[chosen]  # type: ignore[assignment]
+    return cols, money, groups
 
 
 @dataclass(frozen=True)
@@ -585,14 +839,33 @@ def _impact_columns(
             name: np.array([], dtype=object if name.endswith("_name") else np.float64)
             for name in names
         }
+    return _derived_columns(cols, facts, groups)
+
+
+def _group_codes(cols: dict[str, Any], groups: dict[str, int]) -> None:
+    """Group and evidence indices from their names (groups numbered in order of first use)."""
+    names, first, inverse = np.unique(
+        np.asarray(cols["group_name"], dtype=object), return_index=True, return_inverse=True
+    )
+    for k in np.argsort(first, kind="stable").tolist():
+        groups[names[k]] = len(groups)
+    codes = np.array([groups[g] for g in names.tolist()], dtype=np.int64)
+    cols["group"] = codes[inverse.reshape(-1)] if len(codes) else np.zeros(0, dtype=np.int64)
+    levels = {level: n for n, level in enumerate(EVIDENCE_LEVELS)}
+    names, inverse = np.unique(np.asarray(cols["evidence_name"], dtype=object), return_inverse=True)
+    codes = np.array([levels[e] for e in names.tolist()], dtype=np.int64)
+    cols["evidence"] = codes[inverse.reshape(-1)] if len(codes) else np.zeros(0, dtype=np.int64)
+
+
+def _derived_columns(
+    cols: dict[str, Any], facts: dict[str, _Facts], groups: dict[str, int]
+) -> dict[str, Any]:
+    """The per-impact arrays that follow from the facts per impact and per indicator;
+    ``groups`` is filled with the groups' indices, in order of first use."""
     for name in ("proposal", "index", "indicator", "start"):
         cols[name] = cols[name].astype(np.int64)
-    for group in cols["group_name"]:
-        if group not in groups:
-            groups[group] = len(groups)
-    cols["group"] = np.array([groups[g] for g in cols["group_name"]], dtype=np.int64)
-    levels = {level: n for n, level in enumerate(EVIDENCE_LEVELS)}
-    cols["evidence"] = np.array([levels[e] for e in cols["evidence_name"]], dtype=np.int64)
+    if "group" not in cols:
+        _group_codes(cols, groups)
     ordered = sorted(facts.values(), key=lambda f: f.position)
     width = max((f.position for f in ordered), default=-1) + 1
 
@@ -634,43 +907,14 @@ def _array_problems(
     sizes: dict[str, tuple[float, Source] | None],
     base: int,
     framework: Framework,
+    groups: dict[str, int],
 ) -> list[Problem]:
     """The checks that need only numbers, on whole arrays; each failing impact is reported
     once, for the first check it fails (the order in which they were written one by one)."""
-    horizon = framework.generations.assessment_years
-    people, population = cols["people"], cols["population"]
-    group_size = np.array(
-        [
-            sizes[g][0] if sizes.get(g) is not None else math.nan  # type: ignore[index]
-            for g in cols["group_name"]
-        ],
-        dtype=np.float64,
-    ).reshape(-1)
     by_position = {f.position: f for f in facts.values()}
-    describes = np.array(
-        [by_position[int(k)].indicator.describes for k in cols["indicator"]], dtype=object
-    ).reshape(-1)
-    has_people = ~np.isnan(people)
-    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
-        too_many = has_people & (
-            np.isnan(population)
-            | (people > population)
-            | ((cols["group_name"] != describes) & ~np.isnan(group_size) & (people > group_size))
-        )
-        timing = (cols["ramp_written"] > cols["duration_written"]) | (cols["start"] >= horizon)
-        effect = cols["change"].astype(np.float64) * cols["reach"] / cols["scale"]
-        infinite = ~np.isfinite(effect)
-    early = cols["start"] < 0
-    unpopulated = (cols["value"] >= 0) & cols["times_people"] & np.isnan(population)
     problems: list[Problem] = []
     failed = np.zeros(len(impacts), dtype=np.bool_)
-    for kind, mask in (
-        ("people", too_many),
-        ("timing", timing),
-        ("effect", infinite),
-        ("early", early),
-        ("unpopulated", unpopulated),
-    ):
+    for kind, mask in _array_checks(cols, facts, sizes, framework, groups):
         for row in np.flatnonzero(mask & ~failed):
             impact = impacts[row]
             indicator = by_position[int(cols["indicator"][row])].indicator
@@ -711,6 +955,48 @@ def _array_problems(
                 )
         failed |= mask
     return problems
+
+
+def _array_checks(
+    cols: dict[str, Any],
+    facts: dict[str, _Facts],
+    sizes: dict[str, tuple[float, Source] | None],
+    framework: Framework,
+    groups: dict[str, int],
+) -> list[tuple[str, NDArray[np.bool_]]]:
+    """Per check that needs only numbers, the impacts that fail it (in the order the checks
+    were written one by one)."""
+    horizon = framework.generations.assessment_years
+    people, population = cols["people"], cols["population"]
+    # Looked up once per group and per indicator, then spread over the impacts by index.
+    group_size = np.array(
+        [s[0] if (s := sizes.get(g)) is not None else math.nan for g in groups] + [math.nan],
+        dtype=np.float64,
+    )[cols["group"]]
+    width = max((f.position for f in facts.values()), default=-1) + 1
+    described = np.full(width, -1, dtype=np.int64)
+    for f in facts.values():
+        described[f.position] = groups.get(f.indicator.describes, -1)
+    describes = described[cols["indicator"]]
+    has_people = ~np.isnan(people)
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        too_many = has_people & (
+            np.isnan(population)
+            | (people > population)
+            | ((cols["group"] != describes) & ~np.isnan(group_size) & (people > group_size))
+        )
+        timing = (cols["ramp_written"] > cols["duration_written"]) | (cols["start"] >= horizon)
+        effect = cols["change"].astype(np.float64) * cols["reach"] / cols["scale"]
+        infinite = ~np.isfinite(effect)
+    early = cols["start"] < 0
+    unpopulated = (cols["value"] >= 0) & cols["times_people"] & np.isnan(population)
+    return [
+        ("people", too_many),
+        ("timing", timing),
+        ("effect", infinite),
+        ("early", early),
+        ("unpopulated", unpopulated),
+    ]
 
 
 MAX_HORIZON_YEARS = 1000
@@ -792,10 +1078,17 @@ def rate_schedule(spec: DiscountSpec, years: int) -> FloatArray:
     return rates
 
 
-def _refuse_foreign_currency(framework: Framework, bids: ProposalSet) -> None:
+def _currencies(bids: ProposalSet, arrays: TableArrays | None) -> set[str]:
+    """The currencies the proposals count money in."""
+    if arrays is not None:
+        used = {arrays.units[u] for u in np.unique(arrays.cost_unit).tolist()}
+        return {c for c in (currency_of(u) for u in used) if c is not None}
+    return {line.currency for p in bids for line in (*p.costs, *p.fiscal_effects)}
+
+
+def _refuse_foreign_currency(framework: Framework, currencies: set[str]) -> None:
     """One clear message when the proposals count money in another currency altogether,
     rather than one per money line (currencies are never converted)."""
-    currencies = {line.currency for p in bids for line in (*p.costs, *p.fiscal_effects)}
     if currencies and framework.currency not in currencies:
         raise ValidationError(
             [
@@ -811,8 +1104,11 @@ def _refuse_foreign_currency(framework: Framework, bids: ProposalSet) -> None:
         )
 
 
-def _earliest_year(bids: ProposalSet, default: int) -> int:
+def _earliest_year(bids: ProposalSet, arrays: TableArrays | None, default: int) -> int:
     """The first year anything happens: the earliest cost, fiscal effect or impact start."""
+    if arrays is not None:
+        found = [int(a.min()) for a in (arrays.cost_year, arrays.start) if len(a)]
+        return min(found) if found else default
     years = [
         *(line.year for p in bids for line in (*p.costs, *p.fiscal_effects)),
         *(math.floor(impact.timing.start) for p in bids for impact in p.impacts),

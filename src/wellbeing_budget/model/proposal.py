@@ -14,9 +14,10 @@ totals (emissions, hectares, capital) give the total change and no ``people``.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Annotated, Literal, overload
+from typing import Annotated, Literal, Protocol, overload
 
 from pydantic import Field, field_validator, model_validator
 
@@ -32,6 +33,7 @@ __all__ = [
     "Origin",
     "Proposal",
     "ProposalSet",
+    "ProposalSource",
     "Timing",
 ]
 
@@ -220,44 +222,149 @@ class Origin:
         return Problem(message, template.path, template.file, template.line, template.column)
 
 
-@dataclass(frozen=True)
+class ProposalSource(Protocol):
+    """Proposals kept as columns (read from a table): a :class:`ProposalSet` over one builds
+    each :class:`Proposal` only when it is asked for."""
+
+    def __len__(self) -> int: ...
+
+    def proposal(self, index: int) -> Proposal:
+        """Proposal ``index``, validated as the model validates it."""
+        ...
+
+    def origin(self, index: int) -> Origin:
+        """Where proposal ``index`` was written."""
+        ...
+
+    def proposal_ids(self) -> tuple[str, ...]:
+        """The proposals' ids, in order, without building them."""
+        ...
+
+
 class ProposalSet(Sequence[Proposal]):
-    """Proposals read from one source, in order, each remembering where it was written."""
+    """Proposals read from one source, in order, each remembering where it was written.
 
-    proposals: tuple[Proposal, ...]
-    origins: tuple[Origin, ...] = ()
-    name: str | None = None
-    title: str | None = None
-    note: str | None = None
+    A set read from a table keeps its proposals as columns (``source``): each
+    :class:`Proposal` is built the first time it is asked for (by index, iteration or
+    :attr:`proposals`), identical to the one built row by row, and the engine compiles the
+    columns directly.
 
-    def __post_init__(self) -> None:
-        if self.origins and len(self.origins) != len(self.proposals):
+    >>> from wellbeing_budget import Proposal
+    >>> bid = Proposal.model_validate({"id": "a", "title": "A", "lead_agency": "Health",
+    ...     "impacts": [{"indicator": "x", "change": "1 year", "evidence": "low",
+    ...                  "timing": {"start": 2020, "duration": "1 year"}}]})
+    >>> bids = ProposalSet((bid,))
+    >>> len(bids), bids[0].id, bids.ids
+    (1, 'a', ('a',))
+    """
+
+    __slots__ = ("_items", "_origins", "name", "note", "source", "title")
+
+    def __init__(
+        self,
+        proposals: Sequence[Proposal] = (),
+        origins: Sequence[Origin] = (),
+        name: str | None = None,
+        title: str | None = None,
+        note: str | None = None,
+        *,
+        source: ProposalSource | None = None,
+    ) -> None:
+        if source is not None and proposals:
+            raise ValueError("give proposals or a source of them, not both")
+        self.source = source
+        self._items: list[Proposal | None] = (
+            [None] * len(source) if source is not None else list(proposals)
+        )
+        self._origins = tuple(origins)
+        self.name = name
+        self.title = title
+        self.note = note
+        if self._origins and len(self._origins) != len(self._items):
             raise ValueError("one origin per proposal")
+
+    def _at(self, index: int) -> Proposal:
+        found = self._items[index]
+        if found is None:
+            assert self.source is not None
+            found = self._items[index] = self.source.proposal(range(len(self._items))[index])
+        return found
+
+    @property
+    def proposals(self) -> tuple[Proposal, ...]:
+        """Every proposal, in order (built from the columns on first use)."""
+        if self.source is not None and None in self._items:
+            # Building thousands of small models at once: the cyclic collector would walk
+            # every one of them again and again, and none of them forms a cycle.
+            collecting = gc.isenabled()
+            gc.disable()
+            try:
+                return tuple(self._at(i) for i in range(len(self._items)))
+            finally:
+                if collecting:
+                    gc.enable()
+        return tuple(self._at(i) for i in range(len(self._items)))
+
+    @property
+    def origins(self) -> tuple[Origin, ...]:
+        """Where each proposal was written (empty when unknown)."""
+        if self.source is not None:
+            return tuple(self.source.origin(i) for i in range(len(self._items)))
+        return self._origins
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        """The proposals' ids, in order (read from the columns without building proposals)."""
+        if self.source is not None:
+            return self.source.proposal_ids()
+        return tuple(p.id for p in self._items if p is not None)
 
     @overload
     def __getitem__(self, index: int) -> Proposal: ...
     @overload
     def __getitem__(self, index: slice) -> Sequence[Proposal]: ...
     def __getitem__(self, index: int | slice) -> Proposal | Sequence[Proposal]:
-        return self.proposals[index]
+        if isinstance(index, slice):
+            return tuple(self._at(i) for i in range(len(self._items))[index])
+        return self._at(index)
 
     def __len__(self) -> int:
-        return len(self.proposals)
+        return len(self._items)
 
     def __iter__(self) -> Iterator[Proposal]:
         return iter(self.proposals)
 
+    def _key(self) -> tuple[object, ...]:
+        return (self.proposals, self.origins, self.name, self.title, self.note)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, ProposalSet):
+            return NotImplemented
+        return self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        return (
+            f"ProposalSet({len(self)} proposals, name={self.name!r}"
+            + (", columnar" if self.source is not None else "")
+            + ")"
+        )
+
     def origin(self, index: int) -> Origin:
         """Where proposal ``index`` was written (its position when unknown)."""
-        if self.origins:
-            return self.origins[index]
+        if self.source is not None:
+            return self.source.origin(index)
+        if self._origins:
+            return self._origins[index]
         name = self.name
         return Origin(lambda path: Problem("", ("proposals", index, *path), name))
 
     def get(self, proposal_id: str) -> Proposal:
         """The proposal with this id; :class:`UnknownIdError` with a suggestion otherwise."""
-        for proposal in self.proposals:
-            if proposal.id == proposal_id:
-                return proposal
-        ids = [p.id for p in self.proposals]
+        ids = self.ids
+        for n, ident in enumerate(ids):
+            if ident == proposal_id:
+                return self._at(n)
         raise UnknownIdError(f"no proposal {proposal_id!r}{did_you_mean(proposal_id, ids)}")
