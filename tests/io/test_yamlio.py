@@ -1,3 +1,4 @@
+import os
 import time
 from pathlib import Path
 from random import Random
@@ -101,6 +102,14 @@ def test_non_utf8_file_is_refused(tmp_path: Path) -> None:
     path.write_bytes("name: Tr\xe6ning\n".encode("latin-1"))
     with pytest.raises(YAMLError, match="not UTF-8"):
         load_yaml(path)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+def test_a_named_pipe_is_refused_not_read_forever(tmp_path: Path) -> None:
+    fifo = tmp_path / "framework.yaml"
+    os.mkfifo(fifo)  # opening it to read would block until a writer comes
+    with pytest.raises(YAMLError, match="not a regular file"):
+        load_yaml(fifo)
 
 
 def test_missing_file_is_a_located_error(tmp_path: Path) -> None:

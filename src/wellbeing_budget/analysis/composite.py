@@ -468,20 +468,10 @@ def _interpolate(
     raw: Array, years: list[int], units: list[str], ids: list[str], log: list[dict[str, Any]]
 ) -> Array:
     """Gaps between two observed years filled on the straight line between them (never
-    beyond the first or last observation)."""
-    out = raw.copy()
-    t = np.asarray(years, dtype=np.float64)
-    for a in range(raw.shape[0]):
-        for c in range(raw.shape[2]):
-            series = raw[a, :, c]
-            seen = ~np.isnan(series)
-            if seen.sum() < 2:
-                continue
-            inside = (t > t[seen].min()) & (t < t[seen].max()) & ~seen
-            if inside.any():
-                out[a, inside, c] = np.interp(t[inside], t[seen], series[seen])
-                for b in np.flatnonzero(inside):
-                    _note(log, units[a], years[b], ids[c], "interpolated", f"{out[a, b, c]:.6g}")
+    beyond the first or last observation), each filled cell logged."""
+    out = interpolate_years(raw, years)
+    for a, b, c in zip(*np.nonzero(np.isnan(raw) & ~np.isnan(out)), strict=True):
+        _note(log, units[a], years[b], ids[c], "interpolated", f"{out[a, b, c]:.6g}")
     return out
 
 

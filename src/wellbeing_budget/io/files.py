@@ -12,9 +12,16 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..errors import WellbeingBudgetError
+from ..errors import Problem, ValidationError, WellbeingBudgetError
 
-__all__ = ["csv_text", "display_name", "neutralise", "paused_gc", "write_text_atomic"]
+__all__ = [
+    "csv_text",
+    "display_name",
+    "neutralise",
+    "paused_gc",
+    "read_small_text",
+    "write_text_atomic",
+]
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -136,3 +143,34 @@ def _replace(target: Path, data: bytes) -> None:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+def read_small_text(
+    file: Path,
+    name: str,
+    max_bytes: int,
+    kind: str,
+    error: type[ValidationError] = ValidationError,
+) -> str:
+    """The UTF-8 text of ``file``, a regular file of at most ``max_bytes`` (a device, a FIFO
+    or a huge file named by mistake is refused before it is read, never read forever). Every
+    failure is one located problem of ``error``; ``kind`` says what the file should be
+    ("a limits file is a CSV file")."""
+    cannot = f"{name} cannot be read"
+    try:
+        info = file.stat()
+        if not stat.S_ISREG(info.st_mode):
+            raise error([Problem(f"not a regular file: {kind}", (), name)], summary=cannot)
+        if info.st_size > max_bytes:
+            message = f"file is {info.st_size:,} bytes, more than the limit of {max_bytes:,}"
+            raise error([Problem(message, (), name)], summary=f"{name} is too large")
+        raw = file.read_bytes()[: max_bytes + 1]
+    except OSError as exc:
+        problem = Problem(f"cannot read file: {exc.strerror or type(exc).__name__}", (), name)
+        raise error([problem], summary=cannot) from None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        problem = Problem(f"not UTF-8 text: {kind}", (), name, line)
+        raise error([problem], summary=cannot) from None

@@ -14,14 +14,13 @@ import csv
 import io
 import os
 import re
-import stat
 from pathlib import Path
 
 from pydantic import ValidationError as PydanticError
 
 from ..errors import Problem, ValidationError, did_you_mean
 from ..model.limits import MoneyLimit
-from .files import display_name
+from .files import display_name, read_small_text
 
 __all__ = ["load_limits", "parse_limits"]
 
@@ -49,36 +48,7 @@ def load_limits(path: str | os.PathLike[str]) -> list[MoneyLimit]:
     """
     source = Path(path)
     name = display_name(source)
-    try:
-        info = source.stat()
-        if not stat.S_ISREG(info.st_mode):
-            raise ValidationError(
-                [Problem("not a regular file: a limits file is a CSV file", (), name)],
-                summary=f"{name}: cannot be read",
-            )
-        if info.st_size > MAX_BYTES:
-            raise ValidationError(
-                [
-                    Problem(
-                        f"{info.st_size:,} bytes: a limits file has at most {MAX_BYTES:,}", (), name
-                    )
-                ],
-                summary=f"{name}: cannot be read",
-            )
-        raw = source.read_bytes()[: MAX_BYTES + 1]
-    except OSError as exc:
-        raise ValidationError(
-            [Problem(f"cannot read file: {exc.strerror or type(exc).__name__}", (), name)],
-            summary=f"{name}: cannot be read",
-        ) from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise ValidationError(
-            [Problem("not UTF-8 text: a limits file is a CSV file", (), name, line)],
-            summary=f"{name}: cannot be read",
-        ) from None
+    text = read_small_text(source, name, MAX_BYTES, "a limits file is a CSV file")
     return parse_limits(text, name)
 
 

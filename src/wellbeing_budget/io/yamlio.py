@@ -36,7 +36,7 @@ from typing import Any
 import yaml
 
 from ..errors import MAX_PROBLEMS, PathElement, Problem, YAMLError
-from .files import display_name
+from .files import display_name, read_small_text
 
 _EventParser: Any
 try:  # libyaml is the fast path; the pure-Python parser gives the same events.
@@ -491,31 +491,7 @@ def load_yaml(
     """Read a YAML file safely (see :func:`load_yaml_text`); ``name`` is how messages call it."""
     file = Path(path)
     name = name or display_name(file)
-    try:
-        size = file.stat().st_size
-        if size > limits.max_bytes:
-            raise YAMLError(
-                [
-                    Problem(
-                        f"file is {size} bytes, more than the limit of {limits.max_bytes}", (), name
-                    )
-                ],
-                summary=f"{name} is too large",
-            )
-        raw = file.read_bytes()
-    except OSError as exc:
-        raise YAMLError(
-            [Problem(f"cannot read file: {exc.strerror or exc}", (), name)],
-            summary=f"{name} cannot be read",
-        ) from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise YAMLError(
-            [Problem("file is not UTF-8 text", (), name, line)],
-            summary=f"{name} cannot be read",
-        ) from None
+    text = read_small_text(file, name, limits.max_bytes, "YAML is read from a file", YAMLError)
     return load_yaml_text(text, name=name, path=file, limits=limits)
 
 
