@@ -87,7 +87,9 @@ def test_every_indicator_link_states_its_basis_and_why_a_factor_is_not_one(name:
     for link in WALKS[name].indicators:
         assert link.basis in ("same measure", "judgement"), link
         assert len(link.note) > 30, link  # a reason, not a label
-        if link.factor != 1:
+        if link.factor < 0:
+            assert "mirror" in link.note.lower(), link
+        elif link.factor != 1:
             assert "units differ" in link.note.lower(), link
 
 
@@ -188,6 +190,20 @@ def test_hand_checked_hows_life_to_canada() -> None:
         assert wb.score_under(
             card, FRAMEWORKS["canada-quality-of-life"], WALKS[name]
         ).summary().loc["bid", "total"] == (pytest.approx(canadian))
+    # mirror measures: 5 points more government net worth are 5 points less net liabilities,
+    # 2.5 of Canada's standard effects (2 points), better, at the indicator's weight
+    card = _card(name, [("oecd.hl.government-financial-net-wealth", 5.0)])
+    canada = FRAMEWORKS["canada-quality-of-life"]
+    (domain,) = [
+        d
+        for d in canada.domains
+        if any(r.id == "ca.net-financial-liabilities-to-gdp" for r in d.indicators)
+    ]
+    weight = domain.weight * next(
+        r.weight for r in domain.indicators if r.id == "ca.net-financial-liabilities-to-gdp"
+    )
+    under = wb.score_under(card, canada, WALKS[name]).summary()
+    assert under.loc["bid", "total"] == pytest.approx(2.5 * weight) and weight > 0
     # a mean on 0-10 cannot be read as a share above a cut-off: life satisfaction stays blind
     card = _card(name, [("oecd.hl.life-satisfaction", 0.5)])
     assert (

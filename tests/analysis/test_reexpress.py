@@ -257,3 +257,28 @@ def test_an_indicator_link_to_an_unknown_indicator_is_refused(
     text = text.replace("target: undp.life-expectancy", "target: undp.life-expectancyy")
     with pytest.raises(wb.ValidationError, match=r"undp-hdi has no indicator 'undp.life-exp"):
         wb.load_crosswalk(write_yaml(text, "walk.yaml"))
+
+
+@pytest.mark.parametrize(
+    ("factor", "message"),
+    [
+        ("1", "the factor must be negative (mirror measures), got 1"),
+        ("0", "a factor of 0 links nothing"),
+    ],
+)
+def test_an_indicator_link_against_the_directions_is_refused(
+    write_yaml: Callable[..., Path], factor: str, message: str
+) -> None:
+    """Unemployment down is employment up: a positive factor between them would score a
+    fall in unemployment as a loss of wellbeing; a factor of 0 would hide the change."""
+    builtin = ROOT / "frameworks" / "crosswalks" / "nz-lsf-2021--oecd-hows-life.yaml"
+    text = builtin.read_text(encoding="utf-8").rstrip("\n") + (
+        "\n  - {source: nz.unemployment-rate, target: oecd.hl.employment-rate, "
+        f"factor: {factor}, note: mirror measures}}\n"
+    )
+    last = len(wb.load_crosswalk("nz-lsf-2021--oecd-hows-life").indicators)
+    with pytest.raises(wb.ValidationError) as info:
+        wb.load_crosswalk(write_yaml(text, "mirror.yaml"))
+    (problem,) = info.value.problems
+    assert message in problem.message
+    assert problem.line == text.count("\n") and problem.path[:2] == ("indicators", last)

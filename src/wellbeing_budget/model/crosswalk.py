@@ -53,14 +53,24 @@ class IndicatorLink(_Model):
     indicator of its own: a change of one unit of ``source`` moves ``target`` by ``factor``
     units of ``target`` (after converting units where they are compatible), or by
     ``factor`` divided by the population when ``per_person`` (a national total read as a
-    per-person rate). Without such a link, the second framework cannot see the change."""
+    per-person rate). A negative ``factor`` links mirror measures, where one goes up as the
+    other goes down (unemployment against employment, difficulty making ends meet against
+    making ends meet); its sign must agree with the two indicators' directions. Without such
+    a link, the second framework cannot see the change."""
 
     source: Id
     target: Id
-    factor: float = Field(default=1.0, gt=0)
+    factor: float = Field(default=1.0, allow_inf_nan=False)
     per_person: bool = False
     basis: str = "same measure"
     note: str
+
+    @field_validator("factor")
+    @classmethod
+    def _not_zero(cls, value: float) -> float:
+        if value == 0:
+            raise ValueError("a factor of 0 links nothing: leave the indicator unlinked")
+        return value
 
 
 class Unmapped(_Model):
@@ -177,6 +187,26 @@ def check_crosswalk(
                     where(
                         ("indicators", n, end),
                         f"{framework.id} has no indicator {key!r}" + did_you_mean(key, ids),
+                    )
+                )
+        directions = [
+            framework.indicator(getattr(ilink, end)).direction.kind
+            for end, ids, framework in (
+                ("source", source_indicators, source),
+                ("target", target_indicators, target),
+            )
+            if getattr(ilink, end) in ids
+        ]
+        if len(directions) == 2 and "target" not in directions:
+            mirror = directions[0] != directions[1]
+            if mirror != (ilink.factor < 0):
+                problems.append(
+                    where(
+                        ("indicators", n, "factor"),
+                        f"{ilink.source} is {directions[0]} and {ilink.target} is "
+                        f"{directions[1]}: the factor must be "
+                        + ("negative (mirror measures)" if mirror else "positive")
+                        + f", got {ilink.factor:g}",
                     )
                 )
     for n, link in enumerate(crosswalk.links):
