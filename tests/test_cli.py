@@ -472,7 +472,10 @@ def test_index_writes_a_workbook_and_csv_from_tidy_data(
     ("extra", "message"),
     [
         ([], "no value of 'undp.mean-schooling' for Monaco in 2022"),
-        (["--missing", "drop", "--year", "2019"], "has no columns for eys, gnipc, le, mys"),
+        (
+            ["--missing", "drop", "--year", "2019"],
+            "has no data for 2019 of eys, gnipc, le, mys (its years: 2022)",
+        ),
         (["--missing", "drop", "-o", "out.txt"], "write .csv, .xlsx or .json"),
         (["--values", "normalised"], "--values normalised is for the SDR database"),
         (["--codebook", "x.csv"], "--codebook is for the framework sdg-index"),

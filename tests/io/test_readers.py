@@ -50,6 +50,16 @@ def test_undp_reader_names_a_missing_code() -> None:
         wb.read_undp(UNDP, indicators=["lee"])
 
 
+def test_undp_reader_says_which_years_the_file_holds() -> None:
+    """A year the file has no columns for is named with the years it has, not answered
+    with "did you mean" one of the codes asked for."""
+    with pytest.raises(wb.WellbeingBudgetError) as caught:
+        wb.read_undp(UNDP, years=[2030])
+    assert str(caught.value) == (
+        f"{UNDP} has no data for 2030 of eys, gnipc, le, mys (its years: 2022)"
+    )
+
+
 def test_oecd_export_is_read_with_units_and_groups() -> None:
     data = wb.read_oecd(DATA / "oecd_bli_2015.csv", year=2015)
     assert set(data.group) == {"all", "men", "women", "high_income", "low_income"}

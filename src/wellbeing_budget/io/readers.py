@@ -137,6 +137,13 @@ def _refuse_duplicates(tidy: pd.DataFrame, keys: list[str], name: str) -> None:
         )
 
 
+def _year_span(years: list[int]) -> str:
+    """``1990-2022`` for a run of years without gaps, else the years listed (the last 8)."""
+    if years == list(range(years[0], years[-1] + 1)) and len(years) > 2:
+        return f"{years[0]}-{years[-1]}"
+    return ", ".join(str(y) for y in years[-8:])
+
+
 # -- UNDP --------------------------------------------------------------------------------------
 
 UNDP_COLUMN = re.compile(r"^(?P<code>[a-z][a-z0-9_]*?)_(?P<year>(19|20)\d\d)$")
@@ -190,7 +197,16 @@ def read_undp(
     problems.raise_if_any(f"{name} holds values that are not numbers")
     lacking = sorted(wanted - found)
     if lacking:
-        codes = sorted({m["code"] for c in frame.columns if (m := UNDP_COLUMN.match(str(c)))})
+        matches = [m for c in frame.columns if (m := UNDP_COLUMN.match(str(c)))]
+        held = sorted({int(m["year"]) for m in matches if m["code"] in lacking})
+        if years is not None and held:
+            # the columns are there, for other years: say which, not "did you mean"
+            asked = ", ".join(str(y) for y in sorted(years))
+            raise WellbeingBudgetError(
+                f"{name} has no data for {asked} of {', '.join(lacking)} "
+                f"(its years: {_year_span(held)})"
+            )
+        codes = sorted({m["code"] for m in matches})
         raise WellbeingBudgetError(
             f"{name} has no columns for {', '.join(lacking)}" + did_you_mean(lacking[0], codes)
         )
