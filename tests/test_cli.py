@@ -500,6 +500,22 @@ def test_index_cannot_guess_a_format_and_says_so(
     assert "no data file" in capsys.readouterr().err
 
 
+def test_index_of_an_sdr_workbook_with_another_sheet_name_is_our_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import pandas as pd
+
+    workbook = tmp_path / "sdr.xlsx"
+    with pd.ExcelWriter(workbook) as writer:
+        pd.read_csv(DATA / "sdr-2021-oecd-countries.csv").head(3).to_excel(
+            writer, sheet_name="SDR 2022 Data", index=False
+        )
+    assert run("index", "sdg-index", str(workbook))[0] == 1
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and err.count("\n") == 1
+    assert "no sheet 'SDR2021 Data' for the SDR data (sheets: SDR 2022 Data)" in err
+
+
 def test_index_help_imports_no_pandas() -> None:
     code = (
         "import sys\nfrom wellbeing_budget import cli\ntry:\n    cli.main(['index', '--help'])\n"

@@ -174,6 +174,25 @@ def test_the_sdr_workbook_is_read_as_published(tmp_path: Path) -> None:
     )  # fmt: skip
 
 
+def test_an_sdr_workbook_without_the_sheet_says_which_sheets_it_has(tmp_path: Path) -> None:
+    """Another edition's sheet name, or a workbook with no codebook, is refused by name."""
+    workbook = tmp_path / "sdr.xlsx"
+    with pd.ExcelWriter(workbook) as writer:
+        pd.read_csv(SDR).head(3).to_excel(writer, sheet_name="SDR 2021 Data", index=False)
+    with pytest.raises(wb.WellbeingBudgetError) as caught:
+        wb.read_sdr(workbook)
+    assert str(caught.value) == (
+        f"{workbook}: no sheet 'SDR2021 Data' for the SDR data (sheets: SDR 2021 Data); "
+        "did you mean 'SDR 2021 Data'?"
+    )
+    with pytest.raises(wb.WellbeingBudgetError, match="no sheet 'Codebook' for the SDR codebook"):
+        wb.sdg_index_framework(workbook)
+    broken = tmp_path / "broken.xlsx"
+    broken.write_text("not a workbook", encoding="utf-8")
+    with pytest.raises(wb.ValidationError, match="cannot read the SDR data"):
+        wb.read_sdr(broken)
+
+
 @pytest.mark.parametrize(
     ("cell", "message"),
     [

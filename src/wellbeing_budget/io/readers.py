@@ -22,6 +22,7 @@ from __future__ import annotations
 import os
 import re
 import warnings
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -135,6 +136,25 @@ def _refuse_duplicates(tidy: pd.DataFrame, keys: list[str], name: str) -> None:
             summary=f"{name} repeats observations",
             more=len(observations) - len(shown),
         )
+
+
+def _sheet(path: str | os.PathLike[str], sheet: str, what: str) -> pd.DataFrame:
+    """A workbook's sheet; a workbook without it is refused naming the sheets it has, and
+    one that cannot be opened as a workbook by what went wrong."""
+    require_openpyxl()  # pandas reads workbooks with it: say how to get it
+    try:
+        with pd.ExcelFile(path) as book:
+            names = [str(n) for n in book.sheet_names]
+            if sheet not in names:
+                raise WellbeingBudgetError(
+                    f"{path}: no sheet {sheet!r} for {what} (sheets: {', '.join(names)})"
+                    + did_you_mean(sheet, names)
+                )
+            return pd.read_excel(book, sheet_name=sheet)
+    except WellbeingBudgetError:
+        raise
+    except (OSError, ValueError, zipfile.BadZipFile, KeyError) as exc:
+        raise ValidationError([Problem(f"cannot read {what}: {exc}", (), str(path))]) from None
 
 
 def _year_span(years: list[int]) -> str:
@@ -350,8 +370,7 @@ def read_sdr(
     if values not in ("raw", "normalised"):
         raise WellbeingBudgetError("values is 'raw' or 'normalised'")
     if not isinstance(data, pd.DataFrame) and Path(data).suffix.lower() in (".xlsx", ".xlsm"):
-        require_openpyxl()  # pandas reads workbooks with it: say how to get it
-        frame, name = pd.read_excel(data, sheet_name=sheet), str(data)
+        frame, name = _sheet(data, sheet, "the SDR data"), str(data)
     else:
         frame, name = _table(data, "SDR data")
     _require(frame, ("Country", "Regions used for the SDR"), name, "the SDR data sheet")
@@ -463,8 +482,7 @@ def sdg_index_framework(
         ".xlsx",
         ".xlsm",
     ):
-        require_openpyxl()  # pandas reads workbooks with it: say how to get it
-        table, name = pd.read_excel(codebook, sheet_name=SDR_SHEETS[1]), str(codebook)
+        table, name = _sheet(codebook, SDR_SHEETS[1], "the SDR codebook"), str(codebook)
     else:
         table, name = _table(codebook, "SDR codebook")
     needed = ("IndCode", "SDG", "Global", "Indicator", "Optimum (= 100)", "Lower Bound (=0)")
