@@ -516,6 +516,30 @@ def test_index_of_an_sdr_workbook_with_another_sheet_name_is_our_error(
     assert "no sheet 'SDR2021 Data' for the SDR data (sheets: SDR 2022 Data)" in err
 
 
+@pytest.mark.parametrize("year", [[], ["--year", "2022"]])
+def test_index_of_a_tidy_file_not_in_utf8_is_refused_at_its_line(
+    year: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = tmp_path / "tidy.csv"
+    data.write_bytes(
+        b"jurisdiction,indicator,year,value\nNorway,le,2022,83.4\nC\xf4te d'Ivoire,le,2022,59\n"
+    )
+    assert run("index", "undp-hdi", str(data), *year)[0] == 1
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    assert f"{data}:3: text that is not UTF-8: save the file as CSV UTF-8" in err
+
+
+def test_index_of_a_tidy_file_for_one_year_names_the_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = tmp_path / "semi.csv"
+    data.write_text("jurisdiction;indicator;year;value\nNorway;le;2022;83,4\n", encoding="utf-8")
+    assert run("index", "undp-hdi", str(data), "--reader", "tidy", "--year", "2022")[0] == 1
+    err = capsys.readouterr().err
+    assert f"{data} is not indicator data" in err and "<indicator data>" not in err
+
+
 def test_index_help_imports_no_pandas() -> None:
     code = (
         "import sys\nfrom wellbeing_budget import cli\ntry:\n    cli.main(['index', '--help'])\n"

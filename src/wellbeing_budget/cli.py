@@ -682,6 +682,7 @@ def _detect_reader(path: Path) -> str:
 
 def _index_inputs(args: argparse.Namespace) -> tuple[Any, Any, str]:
     """The framework, the tidy data and the reader used, as the options say."""
+    from .analysis.monitoring import _read as _read_indicator_data
     from .io.readers import read_oecd, read_sdr, read_undp, sdg_index_framework
 
     path = Path(args.data)
@@ -702,7 +703,10 @@ def _index_inputs(args: argparse.Namespace) -> tuple[Any, Any, str]:
         sdr = read_sdr(path, values=args.values)
         data = sdr.data
     else:
-        data = pd.read_csv(path, encoding="utf-8-sig") if args.year is not None else path
+        data = path
+        if args.year is not None:  # read here to keep that year's rows, under its name
+            data, source = _read_indicator_data(path)
+            data.attrs["source"] = source
     if args.framework == SDG_INDEX:
         codebook = args.codebook or (path if path.suffix.lower() in (".xlsx", ".xlsm") else None)
         if codebook is None:
@@ -724,7 +728,9 @@ def _index_inputs(args: argparse.Namespace) -> tuple[Any, Any, str]:
                 raise WellbeingBudgetError(
                     f"no data for {args.year} in {display_name(path)} (years: {shown})"
                 )
+            kept = dict(data.attrs)  # the file's name, for the problems
             data = data[pd.to_numeric(data["year"], errors="coerce") == args.year]
+            data.attrs.update(kept)
     return framework, data, reader
 
 

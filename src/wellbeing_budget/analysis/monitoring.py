@@ -100,11 +100,19 @@ class IndicatorStatus:
 
 
 def _read(data: Any) -> tuple[pd.DataFrame, str]:
+    """The table and the name its problems are reported under: the file's, or for a
+    DataFrame ``attrs["source"]`` (a file read and filtered first) or ``<indicator data>``."""
     if isinstance(data, pd.DataFrame):
-        return data, "<indicator data>"
+        return data, str(data.attrs.get("source", "<indicator data>"))
     path = Path(data)
     try:
         return pd.read_csv(path, encoding="utf-8-sig"), str(path)
+    except UnicodeDecodeError as exc:
+        with open(path, "rb") as handle:
+            line = handle.read(exc.start).count(b"\n") + 1
+        raise ValidationError(
+            [Problem("text that is not UTF-8: save the file as CSV UTF-8", (), str(path), line)]
+        ) from None
     except (OSError, ValueError) as exc:
         raise ValidationError(
             [Problem(f"cannot read indicator data: {exc}", (), str(path))]
