@@ -540,6 +540,32 @@ def test_index_of_a_tidy_file_for_one_year_names_the_file(
     assert f"{data} is not indicator data" in err and "<indicator data>" not in err
 
 
+SEMICOLONS = "jurisdiction;indicator;year;value\nNorway;le;2022;83,4\nChad;le;2022;52,5\n"
+
+
+@pytest.mark.parametrize("options", [[], ["--decimal", ","], ["--sep", ";"]])
+def test_validate_says_indicator_data_with_decimal_commas_is_to_be_saved_with_commas(
+    options: list[str], tmp_path: Path
+) -> None:
+    data = tmp_path / "semi.csv"
+    data.write_text(SEMICOLONS, encoding="utf-8")
+    status, text = run("validate", str(data), *options)
+    assert status == 1
+    assert f"{data}:1: indicator data are read as published, separated by ','" in text
+    assert "this row has" not in text and "missing column" not in text
+
+
+def test_index_says_indicator_data_with_decimal_commas_is_to_be_saved_with_commas(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = tmp_path / "semi.csv"
+    data.write_text(SEMICOLONS, encoding="utf-8")
+    assert run("index", "undp-hdi", str(data))[0] == 1
+    err = capsys.readouterr().err
+    assert f"{data}:1: cells separated by ';': indicator data are read as published" in err
+    assert "cannot tell the format" not in err
+
+
 def test_index_help_imports_no_pandas() -> None:
     code = (
         "import sys\nfrom wellbeing_budget import cli\ntry:\n    cli.main(['index', '--help'])\n"

@@ -333,6 +333,12 @@ def _separator(args: argparse.Namespace) -> str:
     return str(args.sep) if args.sep else (";" if args.decimal == "," else ",")
 
 
+NOT_COMMA_SEPARATED = (
+    "indicator data are read as published, separated by ',' with decimal points "
+    "(--decimal and --sep are for proposal tables): save it so, as CSV UTF-8"
+)
+
+
 def _validate_indicator_data(
     path: Path, layout: Any, args: argparse.Namespace
 ) -> tuple[str, list[Problem]]:
@@ -340,6 +346,8 @@ def _validate_indicator_data(
     years and repeated observations checked; with ``--framework`` also its indicators,
     units and groups."""
     kind = f"indicator data in the {layout.name} layout"
+    if _separator(args) != "," or len(_table_columns(path, args)) == 1:
+        return kind, [Problem(NOT_COMMA_SEPARATED, (), display_name(path), 1)]
     if not args.framework:
         return kind, _problems_of(lambda: layout.read(path), path)
 
@@ -376,6 +384,10 @@ def _validate_table(path: Path, args: argparse.Namespace) -> tuple[str, list[Pro
 
     columns = _table_columns(path, args)
     layout = recognise_layout(columns) if columns else None
+    if layout is None and len(columns) == 1 and ";" in (only := next(iter(columns))):
+        # indicator data saved by a spreadsheet with decimal commas: say so, not "a row
+        # has more cells than the header" on every line
+        layout = recognise_layout(only.split(";"))
     if layout is not None:
         return _validate_indicator_data(path, layout, args)
     if "limit" in columns and "proposal" not in columns:
@@ -665,7 +677,13 @@ def _detect_reader(path: Path) -> str:
         return "sdr"
     # ASCII column names are all that is looked for: Latin-1 bytes elsewhere are harmless
     with open(path, encoding="utf-8-sig", errors="replace", newline="") as handle:
-        header = {c.strip() for c in next(csv.reader(handle), [])}
+        first = next(csv.reader(handle), [])
+    header = {c.strip() for c in first}
+    if len(first) == 1 and ";" in first[0]:  # a spreadsheet saved with decimal commas
+        raise WellbeingBudgetError(
+            f"{display_name(path)}:1: cells separated by ';': "
+            + NOT_COMMA_SEPARATED.replace(" (--decimal and --sep are for proposal tables)", "")
+        )
     if {"jurisdiction", "indicator", "value"} <= header:
         return "tidy"
     if {"iso3", "country"} <= header:
