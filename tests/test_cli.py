@@ -566,6 +566,26 @@ def test_index_says_indicator_data_with_decimal_commas_is_to_be_saved_with_comma
     assert "cannot tell the format" not in err
 
 
+def test_compare_reads_a_table_with_decimal_commas(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """compare scores a CSV as score does (--decimal, --sep); it shows no costs, so it does
+    not warn of their absence, and one bid has no rank correlation to print as nan."""
+    bids = tmp_path / "dk-impacts.csv"
+    bids.write_text(
+        "proposal;title;lead_agency;indicator;change;people;start;duration;evidence\n"
+        "trivsel;Trivsel i skolen;Børne- og Undervisningsministeriet;nz.psychological-distress;"
+        "-0,4 percentage_point;12.500;2024;2,5 years;medium\n",
+        encoding="utf-8",
+    )
+    frameworks = ["--framework", "nz-lsf-2021", "--framework", "oecd-hows-life"]
+    status, text = run("compare", str(bids), *frameworks, "--decimal", ",")
+    assert status == 0, text
+    assert "trivsel" in text and ": nan" not in text
+    assert "nz-lsf-2021 vs oecd-hows-life: - (the ranks do not vary)" in text
+    assert capsys.readouterr().err == ""
+
+
 def test_index_help_imports_no_pandas() -> None:
     code = (
         "import sys\nfrom wellbeing_budget import cli\ntry:\n    cli.main(['index', '--help'])\n"

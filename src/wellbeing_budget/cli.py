@@ -648,7 +648,9 @@ def _cmd_compare(args: argparse.Namespace, out: TextIO) -> int:
     out.write("\nRank agreement (Spearman):\n")
     for i, a in enumerate(ids):
         for b in ids[i + 1 :]:
-            out.write(f"  {a} vs {b}: {rho[b][a]:.3f}\n")
+            value = rho[b][a]
+            shown = f"{value:.3f}" if value == value else "- (the ranks do not vary)"  # nan
+            out.write(f"  {a} vs {b}: {shown}\n")
     out.write("\nPillar balance (share of the effect-years each framework counts):\n")
     for f, row in _cells(result.pillar_balance().T).items():
         parts = ", ".join(f"{p} {v:.0%}" for p, v in row.items() if v == v)  # nan: nothing counted
@@ -1085,7 +1087,13 @@ def _parser() -> argparse.ArgumentParser:
         help="the proposals' own framework first, then the frameworks to compare with",
     )
     p.add_argument("--costs", metavar="PATH", help="costs table for a CSV of impacts")
-    p.add_argument("--generation", choices=["current", "future"], default="current")
+    _table_arguments(p)
+    p.add_argument(
+        "--generation",
+        choices=["current", "future"],
+        default="current",
+        help="the generation whose effect-years are ranked (default: current)",
+    )
     p.add_argument("--min-spread", type=int, default=2, help="rank spread worth listing")
     p.add_argument(
         "--pillar-credit",
@@ -1095,6 +1103,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(
         func=_cmd_compare,
+        no_costs=True,  # compare ranks effect-years: no costs shown, none to warn of
         base_year=None,
         wellbeing_discount=None,
         money_discount=None,
