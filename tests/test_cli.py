@@ -586,6 +586,22 @@ def test_compare_reads_a_table_with_decimal_commas(
     assert capsys.readouterr().err == ""
 
 
+def test_index_of_one_year_of_a_tidy_file_reports_the_files_lines(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--year keeps that year's rows; a problem in them is still at its line in the file."""
+    data = tmp_path / "data.csv"
+    data.write_text(
+        "jurisdiction,indicator,year,value\nNorway,le,2021,83.4\nChad,le,2021,52.5\n"
+        'Norway,le,2022,83.4\nChad,le,2022,"52,5"\n',
+        encoding="utf-8",
+    )
+    expected = f"{data}:5: rows[3].value: value '52,5' is not a number"
+    for year in ([], ["--year", "2022"]):
+        assert run("index", "undp-hdi", str(data), *year)[0] == 1
+        assert expected in capsys.readouterr().err
+
+
 def test_index_help_imports_no_pandas() -> None:
     code = (
         "import sys\nfrom wellbeing_budget import cli\ntry:\n    cli.main(['index', '--help'])\n"
