@@ -602,6 +602,24 @@ def test_index_of_one_year_of_a_tidy_file_reports_the_files_lines(
         assert expected in capsys.readouterr().err
 
 
+def test_validate_reads_the_sdr_workbook_as_indicator_data(tmp_path: Path) -> None:
+    """The SDSN's workbook is indicator data, not a proposals workbook without 'impacts';
+    another edition's sheet name is named, and a problem names its file once."""
+    import pandas as pd
+
+    data = pd.read_csv(DATA / "sdr-2021-oecd-countries.csv").head(3)
+    ours, other = tmp_path / "sdr.xlsx", tmp_path / "sdr-2022.xlsx"
+    for book, sheet in ((ours, "SDR2021 Data"), (other, "SDR 2022 Data")):
+        with pd.ExcelWriter(book) as writer:
+            data.to_excel(writer, sheet_name=sheet, index=False)
+    status, text = run("validate", str(ours))
+    assert status == 0 and f"ok  {ours} (indicator data in the SDSN SDR workbook layout)" in text
+    status, text = run("validate", str(other))
+    assert status == 1
+    assert f"{other}: no sheet 'SDR2021 Data' for the SDR data (sheets: SDR 2022 Data)" in text
+    assert f"{other}: {other}" not in text
+
+
 def test_index_help_imports_no_pandas() -> None:
     code = (
         "import sys\nfrom wellbeing_budget import cli\ntry:\n    cli.main(['index', '--help'])\n"

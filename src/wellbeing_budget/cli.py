@@ -11,6 +11,7 @@ import csv
 import io
 import json
 import os
+import re
 import sys
 import warnings
 from collections.abc import Callable, Sequence
@@ -302,7 +303,10 @@ def _problems_of(action: Callable[[], object], path: Path) -> list[Problem]:
             problems.append(Problem(f"... and {exc.more:,} more problems", (), display_name(path)))
         return problems
     except WellbeingBudgetError as exc:
-        return [Problem(str(exc), (), display_name(path))]
+        name, message = display_name(path), str(exc)
+        for prefix in (f"{name}: ", f"{path}: "):  # the problem names the file once
+            message = message.removeprefix(prefix)
+        return [Problem(message, (), name)]
     return []
 
 
@@ -379,11 +383,26 @@ def _validate_indicator_data(
     return kind, _problems_of(check, path)
 
 
+def _is_sdr_workbook(path: Path) -> bool:
+    """Whether a workbook has a data sheet of the SDR database (``SDR2021 Data``, or another
+    edition's); one that cannot be opened is left to the proposals reader, which says why."""
+    try:
+        with pd.ExcelFile(path) as book:
+            names = [str(n) for n in book.sheet_names]
+    except Exception:  # not a workbook pandas reads: not the SDR's
+        return False
+    return any(re.fullmatch(r"SDR ?\d{4} Data", n) for n in names)
+
+
 def _validate_table(path: Path, args: argparse.Namespace) -> tuple[str, list[Problem]]:
     from .io.readers import recognise_layout
 
     columns = _table_columns(path, args)
     layout = recognise_layout(columns) if columns else None
+    if path.suffix.lower() in (".xlsx", ".xlsm") and _is_sdr_workbook(path):
+        from .io.readers import Layout, read_sdr
+
+        layout = Layout("SDSN SDR workbook", False, lambda d: read_sdr(d).data)
     if layout is None and len(columns) == 1 and ";" in (only := next(iter(columns))):
         # indicator data saved by a spreadsheet with decimal commas: say so, not "a row
         # has more cells than the header" on every line
