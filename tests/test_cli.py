@@ -620,6 +620,22 @@ def test_validate_reads_the_sdr_workbook_as_indicator_data(tmp_path: Path) -> No
     assert f"{other}: {other}" not in text
 
 
+COMMANDS = ["frameworks", "show", "indicators", "validate", "score", "compare", "index",
+            "dashboard", "simulate", "sensitivity", "portfolio", "demo"]  # fmt: skip
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_option_of_every_command_says_what_it_does(
+    command: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit):
+        main([command, "--help"])
+    lines = capsys.readouterr().out.split("options:\n", 1)[1].splitlines()
+    for line, following in zip(lines, [*lines[1:], ""], strict=True):
+        if line.startswith("  -") and "  " not in line.strip():  # no help on its line
+            assert following.startswith(" " * 8), f"{command}: {line.strip()} has no help"
+
+
 def test_index_help_imports_no_pandas() -> None:
     code = (
         "import sys\nfrom wellbeing_budget import cli\ntry:\n    cli.main(['index', '--help'])\n"

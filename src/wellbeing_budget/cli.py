@@ -1089,7 +1089,12 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("score", help="score proposals under a framework")
     _scoring_arguments(p)
-    p.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    p.add_argument(
+        "--format",
+        choices=["table", "csv", "json"],
+        default="table",
+        help="a table to read, or CSV/JSON of every summary column (default: table)",
+    )
     p.add_argument("--sort", default="current_total", help="summary column to rank by")
     p.add_argument("-o", "--output", metavar="PATH", help="write to a file instead")
     p.set_defaults(func=_cmd_score)
@@ -1171,7 +1176,13 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("dashboard", help="write the offline HTML report of scored proposals")
     _scoring_arguments(p)
-    p.add_argument("-o", "--output", metavar="PATH", default="wellbeing-report.html")
+    p.add_argument(
+        "-o",
+        "--output",
+        metavar="PATH",
+        default="wellbeing-report.html",
+        help="the report file (default: wellbeing-report.html)",
+    )
     p.add_argument("--title", help="report title")
     _language_argument(p)
     p.set_defaults(func=_cmd_dashboard)
@@ -1180,13 +1191,13 @@ def _parser() -> argparse.ArgumentParser:
         "simulate", help="Monte Carlo: percentiles of every proposal's scores and P(first)"
     )
     _scoring_arguments(p)
-    p.add_argument("--draws", type=int, default=10_000)
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--draws", type=int, default=10_000, help="Monte Carlo draws (default: 10000)")
+    p.add_argument("--seed", type=int, default=0, help="random seed: same seed, same draws")
     p.add_argument(
         "--discount", action="append", metavar="NAME", help="also draw this discount schedule"
     )
     p.add_argument("--rank-by", default="current_total", help="figure ranked for P(first)")
-    p.add_argument("--format", choices=["table", "csv"], default="table")
+    p.add_argument("--format", choices=["table", "csv"], default="table", help="(default: table)")
     p.add_argument("-o", "--output", metavar="PATH", help="write to a file instead")
     p.set_defaults(func=_cmd_simulate)
 
@@ -1203,7 +1214,7 @@ def _parser() -> argparse.ArgumentParser:
         metavar="NAME",
         help="schedules to try (default: NZ 8%% test and the Green Book's)",
     )
-    p.add_argument("--format", choices=["table", "csv"], default="table")
+    p.add_argument("--format", choices=["table", "csv"], default="table", help="(default: table)")
     p.add_argument("-o", "--output", metavar="PATH", help="write to a file instead")
     p.set_defaults(func=_cmd_sensitivity)
 
@@ -1220,14 +1231,26 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--must", action="append", metavar="ID", help="a bid that must be funded")
     p.add_argument("--exclusive", action="append", metavar="A,B", help="at most one of these")
     p.add_argument("--scalable", action="append", metavar="ID", help="may be funded in part")
-    p.add_argument("--min-share", action="append", metavar="KIND:ID=SHARE")
+    p.add_argument(
+        "--min-share",
+        action="append",
+        metavar="KIND:ID=SHARE",
+        help="a minimum share of the package's effect-years (pillar:people=0.4, "
+        "domain:health=0.1, group:ID=0.2)",
+    )
     p.add_argument("--mission", action="append", metavar="NAME=A,B,C", help="funded as one")
-    p.add_argument("--format", choices=["table", "csv"], default="table")
+    p.add_argument("--format", choices=["table", "csv"], default="table", help="(default: table)")
     p.add_argument("-o", "--output", metavar="PATH", help="write to a file instead")
     p.set_defaults(func=_cmd_portfolio)
 
     p = sub.add_parser("demo", help="score the bundled NZ 2019 example and write its report here")
-    p.add_argument("-o", "--output", metavar="PATH", default="wellbeing-report.html")
+    p.add_argument(
+        "-o",
+        "--output",
+        metavar="PATH",
+        default="wellbeing-report.html",
+        help="the report file (default: wellbeing-report.html)",
+    )
     p.set_defaults(func=_cmd_demo)
     return parser
 
@@ -1255,7 +1278,12 @@ def _language_argument(p: argparse.ArgumentParser) -> None:
 
 def _scoring_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("proposals", metavar="PROPOSALS", help="proposals: .yaml, .csv or .xlsx")
-    p.add_argument("--framework", required=True, metavar="ID_OR_PATH")
+    p.add_argument(
+        "--framework",
+        required=True,
+        metavar="ID_OR_PATH",
+        help="built-in id (wellbeing-budget frameworks lists them) or YAML file",
+    )
     p.add_argument("--costs", metavar="PATH", help="costs table for a CSV of impacts")
     p.add_argument(
         "--no-costs",
