@@ -636,6 +636,14 @@ def test_every_option_of_every_command_says_what_it_does(
             assert following.startswith(" " * 8), f"{command}: {line.strip()} has no help"
 
 
+def test_index_refuses_an_unknown_output_suffix_before_reading_the_data(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run("index", "undp-hdi", str(tmp_path / "absent.csv"), "-o", "hdi.txt")[0] == 1
+    err = capsys.readouterr().err
+    assert err == "error: -o hdi.txt: write .csv, .xlsx or .json (the suffix says which)\n"
+
+
 def test_index_help_imports_no_pandas() -> None:
     code = (
         "import sys\nfrom wellbeing_budget import cli\ntry:\n    cli.main(['index', '--help'])\n"

@@ -774,6 +774,11 @@ def _index_inputs(args: argparse.Namespace) -> tuple[Any, Any, str]:
 
 
 def _cmd_index(args: argparse.Namespace, out: TextIO) -> int:
+    if args.output and Path(args.output).suffix.lower() not in (".csv", ".xlsx", ".json"):
+        # said before reading the data and computing the index, not after
+        raise WellbeingBudgetError(
+            f"-o {args.output}: write .csv, .xlsx or .json (the suffix says which)"
+        )
     options = {} if args.missing is None else {"missing": args.missing}
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -803,10 +808,8 @@ def _cmd_index(args: argparse.Namespace, out: TextIO) -> int:
             from .views.exports import write_sheets
 
             write_sheets({"index": _ranked(index), "all levels": result, "log": entries}, target)
-        else:
-            raise WellbeingBudgetError(
-                f"-o {args.output}: write .csv, .xlsx or .json (the suffix says which)"
-            )
+        else:  # pragma: no cover - refused above
+            raise AssertionError(kind)
     name = str(index["id"].iloc[0]) if len(index) else framework.id
     years = sorted(int(y) for y in index["year"].unique())
     out.write(
