@@ -644,6 +644,27 @@ def test_index_refuses_an_unknown_output_suffix_before_reading_the_data(
     assert err == "error: -o hdi.txt: write .csv, .xlsx or .json (the suffix says which)\n"
 
 
+def test_index_of_a_framework_without_an_index_section_says_whose_method_it_is(
+    tmp_path: Path,
+) -> None:
+    import wellbeing_budget as wb
+
+    ids = [ref.id for d in wb.load_framework("default").domains for ref in d.indicators]
+    data = tmp_path / "data.csv"
+    data.write_text(
+        "jurisdiction,indicator,year,value\n"
+        + "".join(f"{j},{i},2022,{n * 10 + k}\n" for n, j in enumerate("ABC") for k, i in enumerate(ids)),
+        encoding="utf-8",
+    )  # fmt: skip
+    status, text = run("index", "default", str(data))
+    assert status == 0, text
+    assert "default declares no index method (no index: section): min-max and arithmetic " in text
+    status, text = run(
+        "index", "undp-hdi", str(DATA / "hdi-2022-all-countries.csv"), "--missing", "drop"
+    )
+    assert status == 0 and "declares no index method" not in text  # fmt: skip
+
+
 def test_index_help_imports_no_pandas() -> None:
     code = (
         "import sys\nfrom wellbeing_budget import cli\ntry:\n    cli.main(['index', '--help'])\n"

@@ -815,8 +815,14 @@ def _cmd_index(args: argparse.Namespace, out: TextIO) -> int:
     out.write(
         f"{name} ({framework.id}), read as {reader}: {index['jurisdiction'].nunique()} "
         f"jurisdictions, {'year' if len(years) == 1 else 'years'} "
-        f"{', '.join(str(y) for y in years)}.\n\n"
+        f"{', '.join(str(y) for y in years)}.\n"
     )
+    if framework.index_spec is None:  # not the publisher's index: say whose method it is
+        out.write(
+            f"{framework.id} declares no index method (no index: section): min-max and "
+            "arithmetic means, the library's default, not a published index.\n"
+        )
+    out.write("\n")
     ranked = _ranked(index)
     spec = framework.index_spec
     digits = spec.rank_round if spec is not None else None  # shown as ranked
