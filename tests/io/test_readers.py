@@ -189,7 +189,9 @@ def test_an_sdr_workbook_without_the_sheet_says_which_sheets_it_has(tmp_path: Pa
         wb.sdg_index_framework(workbook)
     broken = tmp_path / "broken.xlsx"
     broken.write_text("not a workbook", encoding="utf-8")
-    with pytest.raises(wb.ValidationError, match="cannot read the SDR data"):
+    with pytest.raises(
+        wb.ValidationError, match=r"cannot read the SDR data: not an Excel workbook \(\.xlsx\)$"
+    ):
         wb.read_sdr(broken)
 
 

@@ -153,8 +153,12 @@ def _sheet(path: str | os.PathLike[str], sheet: str, what: str) -> pd.DataFrame:
             return pd.read_excel(book, sheet_name=sheet)
     except WellbeingBudgetError:
         raise
-    except (OSError, ValueError, zipfile.BadZipFile, KeyError) as exc:
+    except OSError as exc:
         raise ValidationError([Problem(f"cannot read {what}: {exc}", (), str(path))]) from None
+    except (ValueError, zipfile.BadZipFile, KeyError):  # pandas: "specify an engine manually"
+        raise ValidationError(
+            [Problem(f"cannot read {what}: not an Excel workbook (.xlsx)", (), str(path))]
+        ) from None
 
 
 def _year_span(years: list[int]) -> str:
