@@ -472,7 +472,10 @@ def test_index_writes_a_workbook_and_csv_from_tidy_data(
     ("extra", "message"),
     [
         ([], "no value of 'undp.mean-schooling' for Monaco in 2022"),
-        (["--missing", "drop", "--year", "2019"], "has no columns for eys, gnipc, le, mys"),
+        (
+            ["--missing", "drop", "--year", "2019"],
+            "has no data for 2019 of eys, gnipc, le, mys (its years: 2022)",
+        ),
         (["--missing", "drop", "-o", "out.txt"], "write .csv, .xlsx or .json"),
         (["--values", "normalised"], "--values normalised is for the SDR database"),
         (["--codebook", "x.csv"], "--codebook is for the framework sdg-index"),
@@ -495,6 +498,171 @@ def test_index_cannot_guess_a_format_and_says_so(
     assert "cannot tell the format from its columns; give --reader" in capsys.readouterr().err
     assert run("index", "undp-hdi", str(tmp_path / "absent.csv"))[0] == 1
     assert "no data file" in capsys.readouterr().err
+
+
+def test_index_of_an_sdr_workbook_with_another_sheet_name_is_our_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import pandas as pd
+
+    workbook = tmp_path / "sdr.xlsx"
+    with pd.ExcelWriter(workbook) as writer:
+        pd.read_csv(DATA / "sdr-2021-oecd-countries.csv").head(3).to_excel(
+            writer, sheet_name="SDR 2022 Data", index=False
+        )
+    assert run("index", "sdg-index", str(workbook))[0] == 1
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and err.count("\n") == 1
+    assert "no sheet 'SDR2021 Data' for the SDR data (sheets: SDR 2022 Data)" in err
+
+
+@pytest.mark.parametrize("year", [[], ["--year", "2022"]])
+def test_index_of_a_tidy_file_not_in_utf8_is_refused_at_its_line(
+    year: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = tmp_path / "tidy.csv"
+    data.write_bytes(
+        b"jurisdiction,indicator,year,value\nNorway,le,2022,83.4\nC\xf4te d'Ivoire,le,2022,59\n"
+    )
+    assert run("index", "undp-hdi", str(data), *year)[0] == 1
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    assert f"{data}:3: text that is not UTF-8: save the file as CSV UTF-8" in err
+
+
+def test_index_of_a_tidy_file_for_one_year_names_the_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = tmp_path / "semi.csv"
+    data.write_text("jurisdiction;indicator;year;value\nNorway;le;2022;83,4\n", encoding="utf-8")
+    assert run("index", "undp-hdi", str(data), "--reader", "tidy", "--year", "2022")[0] == 1
+    err = capsys.readouterr().err
+    assert f"{data} is not indicator data" in err and "<indicator data>" not in err
+
+
+SEMICOLONS = "jurisdiction;indicator;year;value\nNorway;le;2022;83,4\nChad;le;2022;52,5\n"
+
+
+@pytest.mark.parametrize("options", [[], ["--decimal", ","], ["--sep", ";"]])
+def test_validate_says_indicator_data_with_decimal_commas_is_to_be_saved_with_commas(
+    options: list[str], tmp_path: Path
+) -> None:
+    data = tmp_path / "semi.csv"
+    data.write_text(SEMICOLONS, encoding="utf-8")
+    status, text = run("validate", str(data), *options)
+    assert status == 1
+    assert f"{data}:1: indicator data are read as published, separated by ','" in text
+    assert "this row has" not in text and "missing column" not in text
+
+
+def test_index_says_indicator_data_with_decimal_commas_is_to_be_saved_with_commas(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = tmp_path / "semi.csv"
+    data.write_text(SEMICOLONS, encoding="utf-8")
+    assert run("index", "undp-hdi", str(data))[0] == 1
+    err = capsys.readouterr().err
+    assert f"{data}:1: cells separated by ';': indicator data are read as published" in err
+    assert "cannot tell the format" not in err
+
+
+def test_compare_reads_a_table_with_decimal_commas(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """compare scores a CSV as score does (--decimal, --sep); it shows no costs, so it does
+    not warn of their absence, and one bid has no rank correlation to print as nan."""
+    bids = tmp_path / "dk-impacts.csv"
+    bids.write_text(
+        "proposal;title;lead_agency;indicator;change;people;start;duration;evidence\n"
+        "trivsel;Trivsel i skolen;Børne- og Undervisningsministeriet;nz.psychological-distress;"
+        "-0,4 percentage_point;12.500;2024;2,5 years;medium\n",
+        encoding="utf-8",
+    )
+    frameworks = ["--framework", "nz-lsf-2021", "--framework", "oecd-hows-life"]
+    status, text = run("compare", str(bids), *frameworks, "--decimal", ",")
+    assert status == 0, text
+    assert "trivsel" in text and ": nan" not in text
+    assert "nz-lsf-2021 vs oecd-hows-life: - (the ranks do not vary)" in text
+    assert capsys.readouterr().err == ""
+
+
+def test_index_of_one_year_of_a_tidy_file_reports_the_files_lines(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--year keeps that year's rows; a problem in them is still at its line in the file."""
+    data = tmp_path / "data.csv"
+    data.write_text(
+        "jurisdiction,indicator,year,value\nNorway,le,2021,83.4\nChad,le,2021,52.5\n"
+        'Norway,le,2022,83.4\nChad,le,2022,"52,5"\n',
+        encoding="utf-8",
+    )
+    expected = f"{data}:5: rows[3].value: value '52,5' is not a number"
+    for year in ([], ["--year", "2022"]):
+        assert run("index", "undp-hdi", str(data), *year)[0] == 1
+        assert expected in capsys.readouterr().err
+
+
+def test_validate_reads_the_sdr_workbook_as_indicator_data(tmp_path: Path) -> None:
+    """The SDSN's workbook is indicator data, not a proposals workbook without 'impacts';
+    another edition's sheet name is named, and a problem names its file once."""
+    import pandas as pd
+
+    data = pd.read_csv(DATA / "sdr-2021-oecd-countries.csv").head(3)
+    ours, other = tmp_path / "sdr.xlsx", tmp_path / "sdr-2022.xlsx"
+    for book, sheet in ((ours, "SDR2021 Data"), (other, "SDR 2022 Data")):
+        with pd.ExcelWriter(book) as writer:
+            data.to_excel(writer, sheet_name=sheet, index=False)
+    status, text = run("validate", str(ours))
+    assert status == 0 and f"ok  {ours} (indicator data in the SDSN SDR workbook layout)" in text
+    status, text = run("validate", str(other))
+    assert status == 1
+    assert f"{other}: no sheet 'SDR2021 Data' for the SDR data (sheets: SDR 2022 Data)" in text
+    assert f"{other}: {other}" not in text
+
+
+COMMANDS = ["frameworks", "show", "indicators", "validate", "score", "compare", "index",
+            "dashboard", "simulate", "sensitivity", "portfolio", "demo"]  # fmt: skip
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_option_of_every_command_says_what_it_does(
+    command: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit):
+        main([command, "--help"])
+    lines = capsys.readouterr().out.split("options:\n", 1)[1].splitlines()
+    for line, following in zip(lines, [*lines[1:], ""], strict=True):
+        if line.startswith("  -") and "  " not in line.strip():  # no help on its line
+            assert following.startswith(" " * 8), f"{command}: {line.strip()} has no help"
+
+
+def test_index_refuses_an_unknown_output_suffix_before_reading_the_data(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run("index", "undp-hdi", str(tmp_path / "absent.csv"), "-o", "hdi.txt")[0] == 1
+    err = capsys.readouterr().err
+    assert err == "error: -o hdi.txt: write .csv, .xlsx or .json (the suffix says which)\n"
+
+
+def test_index_of_a_framework_without_an_index_section_says_whose_method_it_is(
+    tmp_path: Path,
+) -> None:
+    import wellbeing_budget as wb
+
+    ids = [ref.id for d in wb.load_framework("default").domains for ref in d.indicators]
+    data = tmp_path / "data.csv"
+    data.write_text(
+        "jurisdiction,indicator,year,value\n"
+        + "".join(f"{j},{i},2022,{n * 10 + k}\n" for n, j in enumerate("ABC") for k, i in enumerate(ids)),
+        encoding="utf-8",
+    )  # fmt: skip
+    status, text = run("index", "default", str(data))
+    assert status == 0, text
+    assert "default declares no index method (no index: section): min-max and arithmetic " in text
+    status, text = run(
+        "index", "undp-hdi", str(DATA / "hdi-2022-all-countries.csv"), "--missing", "drop"
+    )
+    assert status == 0 and "declares no index method" not in text  # fmt: skip
 
 
 def test_index_help_imports_no_pandas() -> None:

@@ -11,6 +11,7 @@ import csv
 import io
 import json
 import os
+import re
 import sys
 import warnings
 from collections.abc import Callable, Sequence
@@ -302,7 +303,10 @@ def _problems_of(action: Callable[[], object], path: Path) -> list[Problem]:
             problems.append(Problem(f"... and {exc.more:,} more problems", (), display_name(path)))
         return problems
     except WellbeingBudgetError as exc:
-        return [Problem(str(exc), (), display_name(path))]
+        name, message = display_name(path), str(exc)
+        for prefix in (f"{name}: ", f"{path}: "):  # the problem names the file once
+            message = message.removeprefix(prefix)
+        return [Problem(message, (), name)]
     return []
 
 
@@ -333,6 +337,12 @@ def _separator(args: argparse.Namespace) -> str:
     return str(args.sep) if args.sep else (";" if args.decimal == "," else ",")
 
 
+NOT_COMMA_SEPARATED = (
+    "indicator data are read as published, separated by ',' with decimal points "
+    "(--decimal and --sep are for proposal tables): save it so, as CSV UTF-8"
+)
+
+
 def _validate_indicator_data(
     path: Path, layout: Any, args: argparse.Namespace
 ) -> tuple[str, list[Problem]]:
@@ -340,6 +350,8 @@ def _validate_indicator_data(
     years and repeated observations checked; with ``--framework`` also its indicators,
     units and groups."""
     kind = f"indicator data in the {layout.name} layout"
+    if _separator(args) != "," or len(_table_columns(path, args)) == 1:
+        return kind, [Problem(NOT_COMMA_SEPARATED, (), display_name(path), 1)]
     if not args.framework:
         return kind, _problems_of(lambda: layout.read(path), path)
 
@@ -371,11 +383,30 @@ def _validate_indicator_data(
     return kind, _problems_of(check, path)
 
 
+def _is_sdr_workbook(path: Path) -> bool:
+    """Whether a workbook has a data sheet of the SDR database (``SDR2021 Data``, or another
+    edition's); one that cannot be opened is left to the proposals reader, which says why."""
+    try:
+        with pd.ExcelFile(path) as book:
+            names = [str(n) for n in book.sheet_names]
+    except Exception:  # not a workbook pandas reads: not the SDR's
+        return False
+    return any(re.fullmatch(r"SDR ?\d{4} Data", n) for n in names)
+
+
 def _validate_table(path: Path, args: argparse.Namespace) -> tuple[str, list[Problem]]:
     from .io.readers import recognise_layout
 
     columns = _table_columns(path, args)
     layout = recognise_layout(columns) if columns else None
+    if path.suffix.lower() in (".xlsx", ".xlsm") and _is_sdr_workbook(path):
+        from .io.readers import Layout, read_sdr
+
+        layout = Layout("SDSN SDR workbook", False, lambda d: read_sdr(d).data)
+    if layout is None and len(columns) == 1 and ";" in (only := next(iter(columns))):
+        # indicator data saved by a spreadsheet with decimal commas: say so, not "a row
+        # has more cells than the header" on every line
+        layout = recognise_layout(only.split(";"))
     if layout is not None:
         return _validate_indicator_data(path, layout, args)
     if "limit" in columns and "proposal" not in columns:
@@ -636,7 +667,9 @@ def _cmd_compare(args: argparse.Namespace, out: TextIO) -> int:
     out.write("\nRank agreement (Spearman):\n")
     for i, a in enumerate(ids):
         for b in ids[i + 1 :]:
-            out.write(f"  {a} vs {b}: {rho[b][a]:.3f}\n")
+            value = rho[b][a]
+            shown = f"{value:.3f}" if value == value else "- (the ranks do not vary)"  # nan
+            out.write(f"  {a} vs {b}: {shown}\n")
     out.write("\nPillar balance (share of the effect-years each framework counts):\n")
     for f, row in _cells(result.pillar_balance().T).items():
         parts = ", ".join(f"{p} {v:.0%}" for p, v in row.items() if v == v)  # nan: nothing counted
@@ -665,7 +698,13 @@ def _detect_reader(path: Path) -> str:
         return "sdr"
     # ASCII column names are all that is looked for: Latin-1 bytes elsewhere are harmless
     with open(path, encoding="utf-8-sig", errors="replace", newline="") as handle:
-        header = {c.strip() for c in next(csv.reader(handle), [])}
+        first = next(csv.reader(handle), [])
+    header = {c.strip() for c in first}
+    if len(first) == 1 and ";" in first[0]:  # a spreadsheet saved with decimal commas
+        raise WellbeingBudgetError(
+            f"{display_name(path)}:1: cells separated by ';': "
+            + NOT_COMMA_SEPARATED.replace(" (--decimal and --sep are for proposal tables)", "")
+        )
     if {"jurisdiction", "indicator", "value"} <= header:
         return "tidy"
     if {"iso3", "country"} <= header:
@@ -682,6 +721,7 @@ def _detect_reader(path: Path) -> str:
 
 def _index_inputs(args: argparse.Namespace) -> tuple[Any, Any, str]:
     """The framework, the tidy data and the reader used, as the options say."""
+    from .analysis.monitoring import _read as _read_indicator_data
     from .io.readers import read_oecd, read_sdr, read_undp, sdg_index_framework
 
     path = Path(args.data)
@@ -702,7 +742,10 @@ def _index_inputs(args: argparse.Namespace) -> tuple[Any, Any, str]:
         sdr = read_sdr(path, values=args.values)
         data = sdr.data
     else:
-        data = pd.read_csv(path, encoding="utf-8-sig") if args.year is not None else path
+        data = path
+        if args.year is not None:  # read here to keep that year's rows, under its name
+            data, source = _read_indicator_data(path)
+            data.attrs["source"] = source
     if args.framework == SDG_INDEX:
         codebook = args.codebook or (path if path.suffix.lower() in (".xlsx", ".xlsm") else None)
         if codebook is None:
@@ -724,11 +767,18 @@ def _index_inputs(args: argparse.Namespace) -> tuple[Any, Any, str]:
                 raise WellbeingBudgetError(
                     f"no data for {args.year} in {display_name(path)} (years: {shown})"
                 )
+            kept = dict(data.attrs)  # the file's name, for the problems
             data = data[pd.to_numeric(data["year"], errors="coerce") == args.year]
+            data.attrs.update(kept)
     return framework, data, reader
 
 
 def _cmd_index(args: argparse.Namespace, out: TextIO) -> int:
+    if args.output and Path(args.output).suffix.lower() not in (".csv", ".xlsx", ".json"):
+        # said before reading the data and computing the index, not after
+        raise WellbeingBudgetError(
+            f"-o {args.output}: write .csv, .xlsx or .json (the suffix says which)"
+        )
     options = {} if args.missing is None else {"missing": args.missing}
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -758,17 +808,21 @@ def _cmd_index(args: argparse.Namespace, out: TextIO) -> int:
             from .views.exports import write_sheets
 
             write_sheets({"index": _ranked(index), "all levels": result, "log": entries}, target)
-        else:
-            raise WellbeingBudgetError(
-                f"-o {args.output}: write .csv, .xlsx or .json (the suffix says which)"
-            )
+        else:  # pragma: no cover - refused above
+            raise AssertionError(kind)
     name = str(index["id"].iloc[0]) if len(index) else framework.id
     years = sorted(int(y) for y in index["year"].unique())
     out.write(
         f"{name} ({framework.id}), read as {reader}: {index['jurisdiction'].nunique()} "
         f"jurisdictions, {'year' if len(years) == 1 else 'years'} "
-        f"{', '.join(str(y) for y in years)}.\n\n"
+        f"{', '.join(str(y) for y in years)}.\n"
     )
+    if framework.index_spec is None:  # not the publisher's index: say whose method it is
+        out.write(
+            f"{framework.id} declares no index method (no index: section): min-max and "
+            "arithmetic means, the library's default, not a published index.\n"
+        )
+    out.write("\n")
     ranked = _ranked(index)
     spec = framework.index_spec
     digits = spec.rank_round if spec is not None else None  # shown as ranked
@@ -1044,7 +1098,12 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("score", help="score proposals under a framework")
     _scoring_arguments(p)
-    p.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    p.add_argument(
+        "--format",
+        choices=["table", "csv", "json"],
+        default="table",
+        help="a table to read, or CSV/JSON of every summary column (default: table)",
+    )
     p.add_argument("--sort", default="current_total", help="summary column to rank by")
     p.add_argument("-o", "--output", metavar="PATH", help="write to a file instead")
     p.set_defaults(func=_cmd_score)
@@ -1061,7 +1120,13 @@ def _parser() -> argparse.ArgumentParser:
         help="the proposals' own framework first, then the frameworks to compare with",
     )
     p.add_argument("--costs", metavar="PATH", help="costs table for a CSV of impacts")
-    p.add_argument("--generation", choices=["current", "future"], default="current")
+    _table_arguments(p)
+    p.add_argument(
+        "--generation",
+        choices=["current", "future"],
+        default="current",
+        help="the generation whose effect-years are ranked (default: current)",
+    )
     p.add_argument("--min-spread", type=int, default=2, help="rank spread worth listing")
     p.add_argument(
         "--pillar-credit",
@@ -1071,6 +1136,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(
         func=_cmd_compare,
+        no_costs=True,  # compare ranks effect-years: no costs shown, none to warn of
         base_year=None,
         wellbeing_discount=None,
         money_discount=None,
@@ -1119,7 +1185,13 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("dashboard", help="write the offline HTML report of scored proposals")
     _scoring_arguments(p)
-    p.add_argument("-o", "--output", metavar="PATH", default="wellbeing-report.html")
+    p.add_argument(
+        "-o",
+        "--output",
+        metavar="PATH",
+        default="wellbeing-report.html",
+        help="the report file (default: wellbeing-report.html)",
+    )
     p.add_argument("--title", help="report title")
     _language_argument(p)
     p.set_defaults(func=_cmd_dashboard)
@@ -1128,13 +1200,13 @@ def _parser() -> argparse.ArgumentParser:
         "simulate", help="Monte Carlo: percentiles of every proposal's scores and P(first)"
     )
     _scoring_arguments(p)
-    p.add_argument("--draws", type=int, default=10_000)
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--draws", type=int, default=10_000, help="Monte Carlo draws (default: 10000)")
+    p.add_argument("--seed", type=int, default=0, help="random seed: same seed, same draws")
     p.add_argument(
         "--discount", action="append", metavar="NAME", help="also draw this discount schedule"
     )
     p.add_argument("--rank-by", default="current_total", help="figure ranked for P(first)")
-    p.add_argument("--format", choices=["table", "csv"], default="table")
+    p.add_argument("--format", choices=["table", "csv"], default="table", help="(default: table)")
     p.add_argument("-o", "--output", metavar="PATH", help="write to a file instead")
     p.set_defaults(func=_cmd_simulate)
 
@@ -1151,7 +1223,7 @@ def _parser() -> argparse.ArgumentParser:
         metavar="NAME",
         help="schedules to try (default: NZ 8%% test and the Green Book's)",
     )
-    p.add_argument("--format", choices=["table", "csv"], default="table")
+    p.add_argument("--format", choices=["table", "csv"], default="table", help="(default: table)")
     p.add_argument("-o", "--output", metavar="PATH", help="write to a file instead")
     p.set_defaults(func=_cmd_sensitivity)
 
@@ -1168,14 +1240,26 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--must", action="append", metavar="ID", help="a bid that must be funded")
     p.add_argument("--exclusive", action="append", metavar="A,B", help="at most one of these")
     p.add_argument("--scalable", action="append", metavar="ID", help="may be funded in part")
-    p.add_argument("--min-share", action="append", metavar="KIND:ID=SHARE")
+    p.add_argument(
+        "--min-share",
+        action="append",
+        metavar="KIND:ID=SHARE",
+        help="a minimum share of the package's effect-years (pillar:people=0.4, "
+        "domain:health=0.1, group:ID=0.2)",
+    )
     p.add_argument("--mission", action="append", metavar="NAME=A,B,C", help="funded as one")
-    p.add_argument("--format", choices=["table", "csv"], default="table")
+    p.add_argument("--format", choices=["table", "csv"], default="table", help="(default: table)")
     p.add_argument("-o", "--output", metavar="PATH", help="write to a file instead")
     p.set_defaults(func=_cmd_portfolio)
 
     p = sub.add_parser("demo", help="score the bundled NZ 2019 example and write its report here")
-    p.add_argument("-o", "--output", metavar="PATH", default="wellbeing-report.html")
+    p.add_argument(
+        "-o",
+        "--output",
+        metavar="PATH",
+        default="wellbeing-report.html",
+        help="the report file (default: wellbeing-report.html)",
+    )
     p.set_defaults(func=_cmd_demo)
     return parser
 
@@ -1203,7 +1287,12 @@ def _language_argument(p: argparse.ArgumentParser) -> None:
 
 def _scoring_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("proposals", metavar="PROPOSALS", help="proposals: .yaml, .csv or .xlsx")
-    p.add_argument("--framework", required=True, metavar="ID_OR_PATH")
+    p.add_argument(
+        "--framework",
+        required=True,
+        metavar="ID_OR_PATH",
+        help="built-in id (wellbeing-budget frameworks lists them) or YAML file",
+    )
     p.add_argument("--costs", metavar="PATH", help="costs table for a CSV of impacts")
     p.add_argument(
         "--no-costs",

@@ -72,6 +72,22 @@ def test_bad_data_is_reported_by_row() -> None:
         HDI.status(data.drop(columns="year"))
 
 
+def test_a_decimal_comma_and_a_fractional_year_are_quoted_as_written(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    data = tmp_path / "data.csv"
+    data.write_text(
+        'jurisdiction,indicator,year,value\nNorway,le,2022.5,83.4\nChad,le,2022,"52,5"\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(wb.ValidationError) as info:
+        HDI.status(data)
+    messages = [str(p) for p in info.value.problems]
+    assert (
+        f"{data}:3: rows[1].value: value '52,5' is not a number; a decimal comma? write '52.5'"
+        in messages
+    )
+    assert f"{data}:2: rows[0].year: year '2022.5' is not a whole year" in messages
+
+
 def test_status_renders_arrows_and_sparklines(tmp_path) -> None:  # type: ignore[no-untyped-def]
     status = HDI.status(hdi_data())
     html = status._repr_html_()

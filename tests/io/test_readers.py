@@ -50,6 +50,16 @@ def test_undp_reader_names_a_missing_code() -> None:
         wb.read_undp(UNDP, indicators=["lee"])
 
 
+def test_undp_reader_says_which_years_the_file_holds() -> None:
+    """A year the file has no columns for is named with the years it has, not answered
+    with "did you mean" one of the codes asked for."""
+    with pytest.raises(wb.WellbeingBudgetError) as caught:
+        wb.read_undp(UNDP, years=[2030])
+    assert str(caught.value) == (
+        f"{UNDP} has no data for 2030 of eys, gnipc, le, mys (its years: 2022)"
+    )
+
+
 def test_oecd_export_is_read_with_units_and_groups() -> None:
     data = wb.read_oecd(DATA / "oecd_bli_2015.csv", year=2015)
     assert set(data.group) == {"all", "men", "women", "high_income", "low_income"}
@@ -162,6 +172,27 @@ def test_the_sdr_workbook_is_read_as_published(tmp_path: Path) -> None:
     assert sdr.not_applicable["sdg14"] == (
         "Austria", "Czech Republic", "Hungary", "Luxembourg", "Slovak Republic", "Switzerland",
     )  # fmt: skip
+
+
+def test_an_sdr_workbook_without_the_sheet_says_which_sheets_it_has(tmp_path: Path) -> None:
+    """Another edition's sheet name, or a workbook with no codebook, is refused by name."""
+    workbook = tmp_path / "sdr.xlsx"
+    with pd.ExcelWriter(workbook) as writer:
+        pd.read_csv(SDR).head(3).to_excel(writer, sheet_name="SDR 2021 Data", index=False)
+    with pytest.raises(wb.WellbeingBudgetError) as caught:
+        wb.read_sdr(workbook)
+    assert str(caught.value) == (
+        f"{workbook}: no sheet 'SDR2021 Data' for the SDR data (sheets: SDR 2021 Data); "
+        "did you mean 'SDR 2021 Data'?"
+    )
+    with pytest.raises(wb.WellbeingBudgetError, match="no sheet 'Codebook' for the SDR codebook"):
+        wb.sdg_index_framework(workbook)
+    broken = tmp_path / "broken.xlsx"
+    broken.write_text("not a workbook", encoding="utf-8")
+    with pytest.raises(
+        wb.ValidationError, match=r"cannot read the SDR data: not an Excel workbook \(\.xlsx\)$"
+    ):
+        wb.read_sdr(broken)
 
 
 @pytest.mark.parametrize(

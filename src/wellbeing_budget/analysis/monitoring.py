@@ -100,11 +100,19 @@ class IndicatorStatus:
 
 
 def _read(data: Any) -> tuple[pd.DataFrame, str]:
+    """The table and the name its problems are reported under: the file's, or for a
+    DataFrame ``attrs["source"]`` (a file read and filtered first) or ``<indicator data>``."""
     if isinstance(data, pd.DataFrame):
-        return data, "<indicator data>"
+        return data, str(data.attrs.get("source", "<indicator data>"))
     path = Path(data)
     try:
         return pd.read_csv(path, encoding="utf-8-sig"), str(path)
+    except UnicodeDecodeError as exc:
+        with open(path, "rb") as handle:
+            line = handle.read(exc.start).count(b"\n") + 1
+        raise ValidationError(
+            [Problem("text that is not UTF-8: save the file as CSV UTF-8", (), str(path), line)]
+        ) from None
     except (OSError, ValueError) as exc:
         raise ValidationError(
             [Problem(f"cannot read indicator data: {exc}", (), str(path))]
@@ -138,24 +146,32 @@ def tidy_indicator_data(
         raise ValidationError(problems, summary=f"{name} is not indicator data")
 
     by_id = {i.id: i for i in framework.indicators}
+    # rows are reported as the file's: a file's rows kept by a filter (one year's, say) keep
+    # their labels, so row and line stay those of the file; an in-memory table's positions
+    at = frame.index.to_numpy() if not name.startswith("<") else np.arange(len(frame))
     values = pd.to_numeric(frame["value"], errors="coerce")
     years = pd.to_numeric(frame["year"], errors="coerce")
     for bad in np.flatnonzero(values.isna().to_numpy() & frame["value"].notna().to_numpy()):
         problems.append(
             Problem(
-                f"value {frame['value'].iloc[bad]!r} is not a number",
-                ("rows", int(bad), "value"),
+                f"value {str(frame['value'].iloc[bad])!r} is not a number"
+                + (
+                    f"; a decimal comma? write {str(frame['value'].iloc[bad]).replace(',', '.')!r}"
+                    if "," in str(frame["value"].iloc[bad])
+                    else ""
+                ),
+                ("rows", int(at[bad]), "value"),
                 name,
-                line=_line(name, int(bad)),
+                line=_line(name, int(at[bad])),
             )
         )
     for bad in np.flatnonzero(years.isna().to_numpy() | (years % 1 != 0).to_numpy()):
         problems.append(
             Problem(
-                f"year {frame['year'].iloc[bad]!r} is not a whole year",
-                ("rows", int(bad), "year"),
+                f"year {str(frame['year'].iloc[bad])!r} is not a whole year",
+                ("rows", int(at[bad]), "year"),
                 name,
-                line=_line(name, int(bad)),
+                line=_line(name, int(at[bad])),
             )
         )
     # Data may name indicators by the publisher's codes (OECD.Stat, UNDP columns).
@@ -166,7 +182,7 @@ def tidy_indicator_data(
     strange = sorted(set(indicators) - set(by_id))
     if strange and unknown == "error":
         for indicator in strange:
-            row = int(np.flatnonzero(indicators.to_numpy() == indicator)[0])
+            row = int(at[np.flatnonzero(indicators.to_numpy() == indicator)[0]])
             problems.append(
                 Problem(
                     f"framework {framework.id!r} has no indicator {indicator!r}"
@@ -195,7 +211,7 @@ def tidy_indicator_data(
                 else:
                     factor[rows] = conversion_factor(unit, wanted)
             except UnitError as exc:
-                first = int(rows[0])
+                first = int(at[rows[0]])
                 problems.append(
                     Problem(str(exc), ("rows", first, "unit"), name, line=_line(name, first))
                 )
@@ -212,7 +228,7 @@ def tidy_indicator_data(
         }
     )
     keep = (tidy["indicator"].isin(by_id) & tidy["value"].notna()).to_numpy()
-    _refuse_duplicates(tidy[keep], np.flatnonzero(keep), name)
+    _refuse_duplicates(tidy[keep], at[np.flatnonzero(keep)], name)
     return tidy[keep].reset_index(drop=True)
 
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 import os
 import re
 import warnings
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -137,6 +138,36 @@ def _refuse_duplicates(tidy: pd.DataFrame, keys: list[str], name: str) -> None:
         )
 
 
+def _sheet(path: str | os.PathLike[str], sheet: str, what: str) -> pd.DataFrame:
+    """A workbook's sheet; a workbook without it is refused naming the sheets it has, and
+    one that cannot be opened as a workbook by what went wrong."""
+    require_openpyxl()  # pandas reads workbooks with it: say how to get it
+    try:
+        with pd.ExcelFile(path) as book:
+            names = [str(n) for n in book.sheet_names]
+            if sheet not in names:
+                raise WellbeingBudgetError(
+                    f"{path}: no sheet {sheet!r} for {what} (sheets: {', '.join(names)})"
+                    + did_you_mean(sheet, names)
+                )
+            return pd.read_excel(book, sheet_name=sheet)
+    except WellbeingBudgetError:
+        raise
+    except OSError as exc:
+        raise ValidationError([Problem(f"cannot read {what}: {exc}", (), str(path))]) from None
+    except (ValueError, zipfile.BadZipFile, KeyError):  # pandas: "specify an engine manually"
+        raise ValidationError(
+            [Problem(f"cannot read {what}: not an Excel workbook (.xlsx)", (), str(path))]
+        ) from None
+
+
+def _year_span(years: list[int]) -> str:
+    """``1990-2022`` for a run of years without gaps, else the years listed (the last 8)."""
+    if years == list(range(years[0], years[-1] + 1)) and len(years) > 2:
+        return f"{years[0]}-{years[-1]}"
+    return ", ".join(str(y) for y in years[-8:])
+
+
 # -- UNDP --------------------------------------------------------------------------------------
 
 UNDP_COLUMN = re.compile(r"^(?P<code>[a-z][a-z0-9_]*?)_(?P<year>(19|20)\d\d)$")
@@ -190,7 +221,16 @@ def read_undp(
     problems.raise_if_any(f"{name} holds values that are not numbers")
     lacking = sorted(wanted - found)
     if lacking:
-        codes = sorted({m["code"] for c in frame.columns if (m := UNDP_COLUMN.match(str(c)))})
+        matches = [m for c in frame.columns if (m := UNDP_COLUMN.match(str(c)))]
+        held = sorted({int(m["year"]) for m in matches if m["code"] in lacking})
+        if years is not None and held:
+            # the columns are there, for other years: say which, not "did you mean"
+            asked = ", ".join(str(y) for y in sorted(years))
+            raise WellbeingBudgetError(
+                f"{name} has no data for {asked} of {', '.join(lacking)} "
+                f"(its years: {_year_span(held)})"
+            )
+        codes = sorted({m["code"] for m in matches})
         raise WellbeingBudgetError(
             f"{name} has no columns for {', '.join(lacking)}" + did_you_mean(lacking[0], codes)
         )
@@ -334,8 +374,7 @@ def read_sdr(
     if values not in ("raw", "normalised"):
         raise WellbeingBudgetError("values is 'raw' or 'normalised'")
     if not isinstance(data, pd.DataFrame) and Path(data).suffix.lower() in (".xlsx", ".xlsm"):
-        require_openpyxl()  # pandas reads workbooks with it: say how to get it
-        frame, name = pd.read_excel(data, sheet_name=sheet), str(data)
+        frame, name = _sheet(data, sheet, "the SDR data"), str(data)
     else:
         frame, name = _table(data, "SDR data")
     _require(frame, ("Country", "Regions used for the SDR"), name, "the SDR data sheet")
@@ -447,8 +486,7 @@ def sdg_index_framework(
         ".xlsx",
         ".xlsm",
     ):
-        require_openpyxl()  # pandas reads workbooks with it: say how to get it
-        table, name = pd.read_excel(codebook, sheet_name=SDR_SHEETS[1]), str(codebook)
+        table, name = _sheet(codebook, SDR_SHEETS[1], "the SDR codebook"), str(codebook)
     else:
         table, name = _table(codebook, "SDR codebook")
     needed = ("IndCode", "SDG", "Global", "Indicator", "Optimum (= 100)", "Lower Bound (=0)")
