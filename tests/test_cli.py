@@ -416,7 +416,7 @@ def test_index_builds_the_sdg_index_and_writes_json(tmp_path: Path) -> None:
                        "--codebook", str(DATA / "sdr-2021-codebook.csv"),
                        "--values", "normalised", "-o", str(target))  # fmt: skip
     assert status == 0, text
-    assert "Build log: 28 imputed, 6 not applicable (cells" in text
+    assert "Build log: 28 imputed, 6 not applicable, 101 renormalised (cells" in text
     assert text.rstrip().endswith(f"wrote {target}")
     document = json.loads(target.read_text(encoding="utf-8"))
     assert document["framework"] == "sdsn-sdg-index-2021"

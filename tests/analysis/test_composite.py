@@ -172,6 +172,10 @@ def test_a_four_level_index_written_in_yaml_runs() -> None:
         assert scores["node", "p1", j] == pytest.approx(p1[j])
         index = math.sqrt((p1[j] + 1) * (sp3[j] + 1)) - 1
         assert scores["index", "Four-level index", j] == pytest.approx(index)
+    # B has no x5: its sp3 is a mean over the present members, and the log says so
+    renormalised = [e for e in result.attrs["log"] if e["action"] == "renormalised"]
+    assert [(e["jurisdiction"], e["id"]) for e in renormalised] == [("B", "sp3")]
+    assert renormalised[0]["detail"].endswith("1 missing: x5")
     # a missing= keyword replaces only the missing rule: the declared means stay
     again = FOUR.index(_four_data(), missing="renormalise")
     assert np.allclose(again.score, result.score, equal_nan=True)

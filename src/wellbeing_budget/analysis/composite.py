@@ -632,6 +632,19 @@ def _aggregate(
     result = aggregate(shifted, weights, rule.aggregate, rule.power) - rule.offset
     if rule.missing == "drop":
         result = np.where(incomplete, np.nan, result)
+    elif rule.missing == "renormalise":
+        # a score on the members present is not the published method's score: say so, cell
+        # by cell, so that a jurisdiction ranked first on one member of three shows why
+        for a, b in zip(*np.nonzero(incomplete & ~np.isnan(result)), strict=True):
+            absent = [names[c] for c in np.flatnonzero(gaps[a, b])]
+            _note(
+                log,
+                units[a],
+                years[b],
+                parent,
+                "renormalised",
+                f"on the {level}s present; {len(absent)} missing: {', '.join(absent)}",
+            )
     if rule.min_present:
         enough = np.sum(~np.isnan(sub), axis=2) >= rule.min_present
         for a, b in zip(*np.nonzero(~enough & ~np.isnan(result)), strict=True):
