@@ -112,3 +112,27 @@ def test_status_plot_draws_dollar_signs_as_text() -> None:
     fig.savefig(io.BytesIO(), format="png")
     legend = fig.axes[0].get_legend()
     assert "NZ \\$x^\\$" in [t.get_text() for t in legend.get_texts()]
+
+
+def test_repeated_observations_are_listed_to_the_cap_and_counted_beyond() -> None:
+    """Every repeated observation is either listed, located, or counted in "and N more":
+    the shared cap (MAX_PROBLEMS), not a private one that only states the total."""
+    from wellbeing_budget.errors import MAX_PROBLEMS
+
+    years = MAX_PROBLEMS + 37
+    once = pd.DataFrame(
+        {
+            "jurisdiction": "NZ",
+            "indicator": "undp.life-expectancy",
+            "year": range(1000, 1000 + years),
+            "value": 80.0,
+        }
+    )
+    with pytest.raises(wb.ValidationError) as info:
+        HDI.status(pd.concat([once, once], ignore_index=True))
+    error = info.value
+    assert len(error.problems) == MAX_PROBLEMS and error.more == 37
+    assert "2 observations of (NZ, undp.life-expectancy, 1000): rows 0, " in str(
+        error.problems[0]
+    )
+    assert f"and {37} more problems" in str(error)

@@ -31,6 +31,7 @@ import pandas as pd
 
 from ..errors import Problem, UnitError, ValidationError, did_you_mean
 from ..io.files import write_text_atomic
+from ..io.validation import Problems
 from ..units import conversion_factor, is_percentage_point, is_share_unit
 
 if TYPE_CHECKING:
@@ -230,11 +231,15 @@ def _refuse_duplicates(tidy: pd.DataFrame, rows: np.ndarray[Any, Any], name: str
     doubled = tidy.duplicated(KEY, keep=False).to_numpy()
     if not doubled.any():
         return
-    problems = []
+    problems = Problems()
     groups: Any = tidy[doubled].groupby(KEY, sort=True).indices
+    positions_of = np.flatnonzero(doubled)
     for key, positions in groups.items():
+        if not problems.room:
+            problems.count(1)  # counted, not located: a file of repeats reports in bounded time
+            continue
         jurisdiction, indicator, year, group = key
-        at = [int(rows[np.flatnonzero(doubled)[p]]) for p in positions]
+        at = [int(rows[positions_of[p]]) for p in positions]
         what = f"{jurisdiction}, {indicator}, {year}" + (
             f", group {group}" if group != "all" else ""
         )
@@ -247,11 +252,7 @@ def _refuse_duplicates(tidy: pd.DataFrame, rows: np.ndarray[Any, Any], name: str
                 line=_line(name, at[0]),
             )
         )
-    raise ValidationError(
-        problems[:50],
-        summary=f"{name}: {len(problems)} duplicated observations"
-        + (" (first 50 listed)" if len(problems) > 50 else ""),
-    )
+    problems.raise_if_any(f"{name}: {len(problems):,} duplicated observations")
 
 
 def indicator_status(
