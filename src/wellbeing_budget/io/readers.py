@@ -19,6 +19,8 @@ inequality code is refused, located.
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 import re
 import warnings
@@ -29,8 +31,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..errors import Problem, ValidationError, WellbeingBudgetError, did_you_mean
+from ..errors import Problem, UnitError, ValidationError, WellbeingBudgetError, did_you_mean
 from ..model.framework import Framework
+from ..units import delocalise
 from .tables import require_openpyxl
 from .validation import Problems
 
@@ -49,29 +52,122 @@ __all__ = [
 Table = pd.DataFrame | str | os.PathLike[str]
 
 
-def _table(data: Table, what: str) -> tuple[pd.DataFrame, str]:
+@dataclass(frozen=True)
+class _Read:
+    """A table as read, with the line each row was written on (``lines[label]``: the physical
+    line of a CSV, the sheet row of a workbook; ``None`` for a DataFrame given in memory)."""
+
+    frame: pd.DataFrame
+    name: str
+    lines: np.ndarray[Any, Any] | None
+    header_line: int | None = None
+
+    def line(self, label: Any) -> int | None:
+        return None if self.lines is None else int(self.lines[int(label)])
+
+
+_INTEGER = re.compile(r"^\s*[-+]?\d+\s*$")
+
+
+def _csv_frame(text: str, name: str, sep: str, decimal: str) -> tuple[pd.DataFrame, list[int], int]:
+    """The rows of CSV text with the physical line each starts on, read by the csv module so
+    that a blank line or a quoted cell holding line breaks never shifts a row's line. Rows of
+    empty cells are skipped (their lines still count); numbers are inferred per column as
+    pandas would, except that with a decimal comma only whole numbers are (the rest are read
+    by :func:`_numbers`, which refuses what a comma makes ambiguous)."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep, strict=True)
+    header: list[str] | None = None
+    header_line = 1
+    rows: list[list[str | None]] = []
+    lines: list[int] = []
+    problems = Problems()
+    while True:
+        first_line = reader.line_num + 1
+        try:
+            record = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            raise ValidationError(
+                [Problem(f"CSV cannot be read: {exc}", (), name, reader.line_num)],
+                summary=f"{name} cannot be read",
+            ) from None
+        if all(not cell.strip() for cell in record):
+            continue
+        if header is None:
+            header, header_line = [cell.strip() for cell in record], first_line
+            continue
+        if len(record) > len(header) and any(c.strip() for c in record[len(header) :]):
+            problems.append(
+                Problem(
+                    f"this row has {len(record)} cells, the header {len(header)}: is a "
+                    f"separator missing, or the file separated by another character than "
+                    f"{sep!r}?",
+                    ("rows", len(rows)),
+                    name,
+                    first_line,
+                    len(header) + 1,
+                )
+            )
+        cells: list[str | None] = [c if c != "" else None for c in record[: len(header)]]
+        rows.append(cells + [None] * (len(header) - len(cells)))
+        lines.append(first_line)
+    if header is None:
+        raise ValidationError(
+            [Problem("the table is empty: it has no header row", (), name, 1)],
+            summary=f"{name} is not valid",
+        )
+    problems.raise_if_any(f"{name} is not valid")
+    columns: list[str] = []
+    for column in header:  # a repeated name gets a suffix, as pandas gives it
+        unique, n = column, 0
+        while unique in columns:
+            n += 1
+            unique = f"{column}.{n}"
+        columns.append(unique)
+    frame = pd.DataFrame(rows, columns=columns, dtype=object)
+    for column in columns:
+        written = frame[column]
+        present = written.dropna()
+        if decimal == "," and not present.map(lambda c: bool(_INTEGER.match(c))).all():
+            continue
+        try:
+            frame[column] = pd.to_numeric(written)
+        except (ValueError, TypeError):
+            continue
+    return frame, lines, header_line
+
+
+def _table(data: Table, what: str, *, sep: str = ",", decimal: str = ".") -> _Read:
     """A DataFrame as given, or a CSV read as UTF-8 (with or without a byte-order mark) and
     otherwise Latin-1, the two encodings publishers' files come in."""
     if isinstance(data, pd.DataFrame):
-        return data, f"<{what}>"
+        return _Read(data, f"<{what}>", None)
     path = Path(data)
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         raise WellbeingBudgetError(
             f"{path}: a workbook; read its sheet with read_sdr(path) or pandas.read_excel first"
         )
-    for encoding in ("utf-8-sig", "latin-1"):
-        try:
-            # Only an empty cell is missing: '#N/A', 'NA' or 'n/a' stay text, and a value
-            # column holding them is refused rather than read as a silent blank.
-            frame = pd.read_csv(
-                path, encoding=encoding, low_memory=False, keep_default_na=False, na_values=[""]
-            )
-            return frame, str(path)
-        except UnicodeDecodeError:
-            continue
-        except (OSError, ValueError) as exc:
-            raise ValidationError([Problem(f"cannot read {what}: {exc}", (), str(path))]) from None
-    raise ValidationError([Problem(f"cannot decode {what}", (), str(path))])  # pragma: no cover
+    if len(sep) != 1 or sep in ('"', "\n", "\r") or decimal not in (".", ","):
+        raise WellbeingBudgetError("sep is one character; decimal is '.' or ','")
+    if sep == decimal:
+        raise WellbeingBudgetError(
+            f"sep and decimal are both {sep!r}: use sep=';' with decimal=','"
+        )
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ValidationError(
+            [Problem(f"cannot read {what}: {exc.strerror or exc}", (), str(path))]
+        ) from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = raw.decode("latin-1")  # every byte string decodes: UNDP's files are Latin-1
+    # Only an empty cell is missing: '#N/A', 'NA' or 'n/a' stay text, and a value column
+    # holding them is refused rather than read as a silent blank.
+    frame, lines, header_line = _csv_frame(text, str(path), sep, decimal)
+    return _Read(frame, str(path), np.asarray(lines, dtype=np.int64), header_line)
 
 
 def _require(frame: pd.DataFrame, columns: tuple[str, ...], name: str, what: str) -> None:
@@ -90,27 +186,47 @@ def _require(frame: pd.DataFrame, columns: tuple[str, ...], name: str, what: str
         )
 
 
-def _numbers(values: pd.Series, column: str, name: str, problems: Problems) -> pd.Series:
+def _numbers(
+    values: pd.Series, column: str, read: _Read, problems: Problems, decimal: str = "."
+) -> pd.Series:
     """A column as numbers; every cell that holds text other than a number (a decimal comma,
     '#N/A') is a located problem, never a silent blank (listed up to the collector's cap,
-    counted beyond it). Lines count from the header (line 1)."""
-    numbers = pd.to_numeric(values, errors="coerce")
+    counted beyond it), at the line the row was written on. With ``decimal=","`` a decimal
+    comma is read and a dot may only group thousands (``2.500`` is refused as ambiguous)."""
+    reasons: dict[str, str] = {}
+    if decimal == "," and values.dtype == object:
+        written: dict[Any, Any] = {}
+        for text in values.dropna().unique():
+            if isinstance(text, str):
+                try:
+                    written[text] = delocalise(text.strip())
+                except UnitError as exc:
+                    reasons[text] = str(exc)
+                    written[text] = text
+        values_read = values.map(lambda v: written.get(v, v) if isinstance(v, str) else v)
+    else:
+        values_read = values
+    numbers = pd.to_numeric(values_read, errors="coerce")
     bad = np.flatnonzero(values.notna().to_numpy() & numbers.isna().to_numpy())
     problems.count(len(bad) - problems.room)
     for position in bad[: problems.room]:
-        label = values.index[position]
-        line = int(label) + 2 if isinstance(label, int | np.integer) else None
+        cell = values.iloc[position]
+        text = str(cell)
+        if isinstance(cell, str) and cell in reasons:
+            message = reasons[cell]
+        else:
+            message = f"{cell!r} is not a number" + (
+                f"; a decimal comma? write {text.replace(',', '.')!r} (or read the table with "
+                "decimal=',')"
+                if "," in text and decimal == "."
+                else ""
+            )
         problems.append(
             Problem(
-                f"{values.iloc[position]!r} is not a number"
-                + (
-                    f"; a decimal comma? write {str(values.iloc[position]).replace(',', '.')!r}"
-                    if "," in str(values.iloc[position])
-                    else ""
-                ),
+                message,
                 ("rows", int(position), column),
-                name,
-                line,
+                read.name,
+                read.line(values.index[position]),
             )
         )
     return numbers
@@ -147,6 +263,8 @@ def read_undp(
     *,
     indicators: tuple[str, ...] | list[str] = ("le", "eys", "mys", "gnipc"),
     years: tuple[int, ...] | list[int] | None = None,
+    sep: str = ",",
+    decimal: str = ".",
 ) -> pd.DataFrame:
     """UNDP's composite indices time series, tidy: one row per country, indicator code
     (``le``, ``eys``, ``mys``, ``gnipc``, ``hdi``, ``hdi_rank``...) and year with a value.
@@ -160,7 +278,8 @@ def read_undp(
     >>> read_undp(wide, indicators=["le", "hdi_rank"]).values.tolist()
     [['New Zealand', 'le', 2022, 82.5], ['New Zealand', 'hdi_rank', 2022, 16.0]]
     """
-    frame, name = _table(data, "UNDP composite indices")
+    read = _table(data, "UNDP composite indices", sep=sep, decimal=decimal)
+    frame, name = read.frame, read.name
     _require(frame, ("iso3", "country"), name, "a UNDP composite indices file")
     aggregate = frame["iso3"].astype(str).str.startswith("ZZ")
     countries = frame[~aggregate]
@@ -176,7 +295,7 @@ def read_undp(
         if years is not None and year not in years:
             continue
         found.add(match["code"])
-        values = _numbers(countries[column], str(column), name, problems)
+        values = _numbers(countries[column], str(column), read, problems, decimal)
         parts.append(
             pd.DataFrame(
                 {
@@ -219,7 +338,9 @@ OECD_GROUPS = {"TOT": "all", "MN": "men", "WMN": "women", "HGH": "high_income", 
 """OECD.Stat ``INEQUALITY`` codes and the population groups they become."""
 
 
-def read_oecd(data: Table, *, year: int | None = None) -> pd.DataFrame:
+def read_oecd(
+    data: Table, *, year: int | None = None, sep: str = ",", decimal: str = "."
+) -> pd.DataFrame:
     """An OECD.Stat (SDMX) CSV export, tidy: ``jurisdiction`` (the country name), ``group``
     (from ``INEQUALITY``), ``indicator`` (the ``INDICATOR`` code), ``year`` (from a
     ``TIME``/``Time``/``Year`` column, else ``year=``), ``value`` and ``unit``. Rows of the
@@ -231,7 +352,8 @@ def read_oecd(data: Table, *, year: int | None = None) -> pd.DataFrame:
     >>> read_oecd(export, year=2015).to_dict("records")[0]["unit"]
     'year'
     """
-    frame, name = _table(data, "OECD.Stat export")
+    read = _table(data, "OECD.Stat export", sep=sep, decimal=decimal)
+    frame, name = read.frame, read.name
     _require(frame, ("LOCATION", "INDICATOR", "Value"), name, "an OECD.Stat export")
     problems = Problems()
     units = frame["Unit"].astype(str) if "Unit" in frame.columns else None
@@ -245,6 +367,7 @@ def read_oecd(data: Table, *, year: int | None = None) -> pd.DataFrame:
                     + f" (known: {', '.join(OECD_UNITS)})",
                     ("rows", row, "Unit"),
                     name,
+                    read.line(frame.index[row]),
                 )
             )
     groups = frame["INEQUALITY"].astype(str) if "INEQUALITY" in frame.columns else None
@@ -257,6 +380,7 @@ def read_oecd(data: Table, *, year: int | None = None) -> pd.DataFrame:
                     + did_you_mean(code, list(OECD_GROUPS)),
                     ("rows", row, "INEQUALITY"),
                     name,
+                    read.line(frame.index[row]),
                 )
             )
     time = next((c for c in ("TIME", "Time", "Year", "TIME_PERIOD") if c in frame.columns), None)
@@ -275,7 +399,7 @@ def read_oecd(data: Table, *, year: int | None = None) -> pd.DataFrame:
             "group": groups[~aggregate].map(OECD_GROUPS) if groups is not None else "all",
             "indicator": rows["INDICATOR"].astype(str),
             "year": rows[time].astype(int) if time is not None else year,
-            "value": _numbers(rows["Value"], "Value", name, problems),
+            "value": _numbers(rows["Value"], "Value", read, problems, decimal),
         }
     )
     problems.raise_if_any(f"{name} holds values that are not numbers")
@@ -310,7 +434,13 @@ class SdrData:
 
 
 def read_sdr(
-    data: Table, *, values: str = "raw", edition: int = 2021, sheet: str = SDR_SHEETS[0]
+    data: Table,
+    *,
+    values: str = "raw",
+    edition: int = 2021,
+    sheet: str = SDR_SHEETS[0],
+    sep: str = ",",
+    decimal: str = ".",
 ) -> SdrData:
     """The SDR database (the workbook, its data sheet as a DataFrame, or that sheet saved as
     CSV), tidy: one row per country and indicator code (``sdg1_wpc``...), the ``values``
@@ -335,9 +465,12 @@ def read_sdr(
         raise WellbeingBudgetError("values is 'raw' or 'normalised'")
     if not isinstance(data, pd.DataFrame) and Path(data).suffix.lower() in (".xlsx", ".xlsm"):
         require_openpyxl()  # pandas reads workbooks with it: say how to get it
-        frame, name = pd.read_excel(data, sheet_name=sheet), str(data)
+        frame = pd.read_excel(data, sheet_name=sheet)
+        # pandas keeps blank rows of a sheet: a row's label is its sheet row less the header
+        read = _Read(frame, str(data), np.arange(len(frame), dtype=np.int64) + 2, 1)
     else:
-        frame, name = _table(data, "SDR data")
+        read = _table(data, "SDR data", sep=sep, decimal=decimal)
+    frame, name = read.frame, read.name
     _require(frame, ("Country", "Regions used for the SDR"), name, "the SDR data sheet")
     aggregates: tuple[str, ...] = ()
     if "Country Code ISO3" in frame.columns:
@@ -370,7 +503,7 @@ def read_sdr(
                     "jurisdiction": frame["Country"].astype(str),
                     "indicator": code,
                     "year": edition,
-                    "value": _numbers(frame[column], column, name, problems),
+                    "value": _numbers(frame[column], column, read, problems, decimal),
                     "region": frame["Regions used for the SDR"].astype(str),
                 }
             )
@@ -450,7 +583,8 @@ def sdg_index_framework(
         require_openpyxl()  # pandas reads workbooks with it: say how to get it
         table, name = pd.read_excel(codebook, sheet_name=SDR_SHEETS[1]), str(codebook)
     else:
-        table, name = _table(codebook, "SDR codebook")
+        read = _table(codebook, "SDR codebook")
+        table, name = read.frame, read.name
     needed = ("IndCode", "SDG", "Global", "Indicator", "Optimum (= 100)", "Lower Bound (=0)")
     _require(table, needed, name, "the SDR codebook")
     rows = table[table["Global"].astype(str).str.strip().str.lower() == "yes"]
@@ -546,12 +680,13 @@ TIDY_EXTRA = ("iso3", "group", "unit")
 ``year`` and ``value``."""
 
 
-def _read_tidy(data: Table) -> pd.DataFrame:
+def _read_tidy(data: Table, *, sep: str = ",", decimal: str = ".") -> pd.DataFrame:
     """A tidy table of indicator data (``jurisdiction`` or the publisher's ``country``, with
     ``iso3`` beside it; ``indicator``, ``year``, ``value``; optional ``group``, ``unit``),
     checked as far as it can be without a framework: every column known, values numbers,
     years whole, no observation twice. Empty values are missing observations."""
-    frame, name = _table(data, "indicator data")
+    read = _table(data, "indicator data", sep=sep, decimal=decimal)
+    frame, name = read.frame, read.name
     place = "jurisdiction" if "jurisdiction" in frame.columns else "country"
     _require(frame, (place, "indicator", "year", "value"), name, "tidy indicator data")
     problems = Problems()
@@ -563,25 +698,25 @@ def _read_tidy(data: Table) -> pd.DataFrame:
                     f"unknown column {str(column)!r}{did_you_mean(str(column), known)}",
                     ("columns",),
                     name,
-                    1,
+                    read.header_line,
                     list(frame.columns).index(column) + 1,
                 )
             )
-    values = _numbers(frame["value"], "value", name, problems)
-    years = _numbers(frame["year"], "year", name, problems)
+    values = _numbers(frame["value"], "value", read, problems, decimal)
+    years = _numbers(frame["year"], "year", read, problems)
     fractional = np.flatnonzero((years.notna() & (years % 1 != 0)).to_numpy())
-    problems.count(len(fractional) - problems.room)
     missing_year = np.flatnonzero(frame["year"].isna().to_numpy())
-    for position in [*fractional, *missing_year][: problems.room]:
+    not_whole = [*fractional, *missing_year]
+    problems.count(len(not_whole) - problems.room)
+    for position in not_whole[: problems.room]:
         problems.append(
             Problem(
                 f"year {str(frame['year'].iloc[position])!r} is not a whole year",
                 ("rows", int(position), "year"),
                 name,
-                int(position) + 2,
+                read.line(frame.index[position]),
             )
         )
-    problems.count(len(missing_year) - problems.room)
     problems.raise_if_any(f"{name} is not valid indicator data")
     tidy = pd.DataFrame(
         {
@@ -606,7 +741,8 @@ class Layout:
     tidy: bool
     """Whether the table is already tidy (one observation per row)."""
     read: Any = field(repr=False)
-    """The reader: a path or DataFrame in, tidy indicator data out."""
+    """The reader: a path or DataFrame in (and for a CSV, ``sep=`` and ``decimal=``), tidy
+    indicator data out."""
 
 
 def recognise_layout(columns: list[str] | tuple[str, ...] | set[str]) -> Layout | None:
@@ -622,13 +758,17 @@ def recognise_layout(columns: list[str] | tuple[str, ...] | set[str]) -> Layout 
     names = {str(c).strip() for c in columns}
     if {"iso3", "country"} <= names and any(UNDP_COLUMN.match(c) for c in names):
         codes = sorted({m["code"] for c in names if (m := UNDP_COLUMN.match(c))})
-        return Layout("UNDP composite indices", False, lambda d: read_undp(d, indicators=codes))
+        return Layout(
+            "UNDP composite indices", False, lambda d, **kw: read_undp(d, indicators=codes, **kw)
+        )
     if {"LOCATION", "INDICATOR", "Value"} <= names:
         timed = bool({"TIME", "Time", "Year", "TIME_PERIOD"} & names)
         # a single-year export takes its year when read (year=); any year checks the rest
-        return Layout("OECD.Stat export", False, lambda d: read_oecd(d, year=None if timed else 0))
+        return Layout(
+            "OECD.Stat export", False, lambda d, **kw: read_oecd(d, year=None if timed else 0, **kw)
+        )
     if {"Country", "Regions used for the SDR"} <= names:
-        return Layout("SDSN SDR data sheet", False, lambda d: read_sdr(d).data)
+        return Layout("SDSN SDR data sheet", False, lambda d, **kw: read_sdr(d, **kw).data)
     if {"indicator", "year", "value"} <= names and names & {"jurisdiction", "country"}:
         name = "tidy" if "jurisdiction" in names else "tidy (by country)"
         return Layout(name, True, _read_tidy)
