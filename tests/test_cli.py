@@ -602,3 +602,87 @@ def test_a_warning_is_one_plain_line(capsys: pytest.CaptureFixture[str]) -> None
     assert status == 0
     assert err.startswith("warning: ") and "sdg16_safe" in err
     assert "UserWarning" not in err and err.count("\n") == 1
+
+
+def test_validate_reads_the_sdr_workbook_by_its_data_sheet(tmp_path: Path) -> None:
+    """The SDSN publishes a workbook: validate finds its data sheet (whatever it is called)
+    and reads it as SDR data, located by sheet row; it is no proposals table."""
+    import pandas as pd
+
+    sheet = pd.read_csv(DATA / "sdr-2021-oecd-countries.csv")
+    workbook = tmp_path / "SDR-2022-Database.xlsx"
+    with pd.ExcelWriter(workbook) as writer:
+        pd.DataFrame({"About": ["the SDR database"]}).to_excel(
+            writer, sheet_name="Overview", index=False
+        )
+        sheet.to_excel(writer, sheet_name="SDR2022 Data", index=False)
+    status, text = run("validate", str(workbook))
+    assert status == 0, text
+    assert "(indicator data in the SDSN SDR data sheet layout, sheet 'SDR2022 Data')" in text
+    column = next(c for c in sheet.columns if str(c).startswith("Normalized Score: "))
+    value = sheet.columns[sheet.columns.get_loc(f"Year: {column[18:]}") - 1]
+    sheet[value] = sheet[value].astype(object)
+    sheet.loc[4, value] = "#N/A"
+    with pd.ExcelWriter(workbook) as writer:
+        sheet.to_excel(writer, sheet_name="Data", index=False)
+    status, text = run("validate", str(workbook))
+    assert status == 1
+    assert f"SDR-2022-Database.xlsx:6: rows[4].{value}: '#N/A' is not a number" in text
+    assert "proposal" not in text
+
+
+UNDP_ROWS = [["NZL", "New Zealand", "82.5", "43000"], ["DNK", "Denmark", "81.4", "60000"]]
+
+
+def _undp(path: Path, sep: str, rows: list[list[str]]) -> Path:
+    lines = [sep.join(["iso3", "country", "le_2022", "gnipc_2022"])]
+    lines += [sep.join(f'"{c}"' if sep in c else c for c in row) for row in rows]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_validate_recognises_a_publishers_file_by_the_separator_it_uses(tmp_path: Path) -> None:
+    """A comma-separated UNDP file is recognised under --decimal , (read with decimal
+    points); one separated by ';' with decimal commas is recognised and read with them,
+    with or without --decimal , (then its commas are refused, not misread)."""
+    plain = _undp(tmp_path / "plain.csv", ",", UNDP_ROWS)
+    status, text = run("validate", "--decimal", ",", str(plain))
+    assert status == 0, text
+    assert "plain.csv (indicator data in the UNDP composite indices layout)" in text
+
+    danish_rows = [[c.replace(".", ",") for c in row] for row in UNDP_ROWS]
+    danish = _undp(tmp_path / "danish.csv", ";", danish_rows)
+    status, text = run("validate", "--decimal", ",", str(danish))
+    assert status == 0, text
+    assert "(indicator data in the UNDP composite indices layout, separated by ';', " in text
+    status, text = run("validate", "--decimal", ",", "--framework", "undp-hdi", str(danish))
+    assert status == 0, text
+    status, text = run("validate", str(danish))
+    assert status == 1
+    assert "danish.csv:2: rows[0].le_2022: '82,5' is not a number; a decimal comma?" in text
+
+    ambiguous = _undp(tmp_path / "dots.csv", ";", [["NZL", "New Zealand", "82,5", "43.000"],
+                                                    ["DNK", "Denmark", "81,4", "2.5"]])  # fmt: skip
+    status, text = run("validate", "--decimal", ",", str(ambiguous))
+    assert status == 1
+    assert "dots.csv:3: rows[1].gnipc_2022: '2.5': with decimal=',' a dot only groups" in text
+    assert "dots.csv:2" not in text  # 43.000 is forty-three thousand
+
+
+def test_validate_reads_tidy_data_separated_by_semicolons_against_a_framework(
+    tmp_path: Path,
+) -> None:
+    tidy = tmp_path / "tidy.csv"
+    tidy.write_text(
+        "jurisdiction;indicator;year;value\n\nNZ;undp.life-expectancy;2021;82,1\n"
+        "NZ;undp.life-expectancyy;2022;82,5\n",
+        encoding="utf-8",
+    )
+    status, text = run("validate", "--decimal", ",", str(tidy))
+    assert status == 0 and "tidy layout, separated by ';', decimal comma" in text
+    status, text = run("validate", "--decimal", ",", "--framework", "undp-hdi", str(tidy))
+    assert status == 1
+    assert "tidy.csv: rows[1].indicator: framework 'undp-hdi' has no indicator" in text
+    tidy.write_text(tidy.read_text().replace("2021;82,1", "2021;8,2,1"), encoding="utf-8")
+    status, text = run("validate", "--decimal", ",", str(tidy))
+    assert status == 1 and "tidy.csv:3: rows[0].value: '8,2,1'" in text

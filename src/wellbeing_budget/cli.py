@@ -339,16 +339,21 @@ def _validate_indicator_data(
     """Indicator data read by the reader of its layout (a publisher's or tidy): values,
     years and repeated observations checked; with ``--framework`` also its indicators,
     units and groups."""
-    kind = f"indicator data in the {layout.name} layout"
+    options = dict(layout.options)
+    kind = f"indicator data in the {layout.name} layout" + _read_as(options)
     if not args.framework:
-        return kind, _problems_of(lambda: layout.read(path), path)
+        return kind, _problems_of(lambda: layout.read(path, **options), path)
 
     def check() -> None:
         framework = load_framework(args.framework)
-        if layout.name == "tidy":
+        plain = options.get("sep", ",") == "," and options.get("decimal", ".") == "."
+        if layout.name == "tidy" and plain:
             framework.status(path)  # the file itself: problems keep their lines
             return
-        tidy = layout.read(path)
+        tidy = layout.read(path, **options)
+        if layout.name == "tidy":  # its numbers read with its separator and decimal mark
+            _located(lambda: framework.status(tidy), path)
+            return
         # A publisher's file holds many more series than one framework measures: those it
         # measures are checked, and at least one must be there.
         measured = {i.id for i in framework.indicators}
@@ -359,25 +364,46 @@ def _validate_indicator_data(
                 f"by {framework.id!r}"
             )
         kept = ("jurisdiction", "group", "indicator", "year", "value", "unit")
-        try:
-            framework.status(tidy[[c for c in kept if c in tidy.columns]], unknown="ignore")
-        except ValidationError as exc:  # read from the file: say which file
-            name = display_name(path)
-            located = [
-                replace(p, file=name) if p.file == "<indicator data>" else p for p in exc.problems
-            ]
-            raise ValidationError(located, more=exc.more) from None
+        chosen = tidy[[c for c in kept if c in tidy.columns]]
+        _located(lambda: framework.status(chosen, unknown="ignore"), path)
 
     return kind, _problems_of(check, path)
 
 
-def _validate_table(path: Path, args: argparse.Namespace) -> tuple[str, list[Problem]]:
-    from .io.readers import recognise_layout
+def _located(action: Callable[[], object], path: Path) -> None:
+    """Run ``action`` on data read from ``path``: its problems name that file."""
+    try:
+        action()
+    except ValidationError as exc:
+        name = display_name(path)
+        located = [
+            replace(p, file=name) if p.file == "<indicator data>" else p for p in exc.problems
+        ]
+        raise ValidationError(located, more=exc.more) from None
 
-    columns = _table_columns(path, args)
-    layout = recognise_layout(columns) if columns else None
+
+def _read_as(options: dict[str, Any]) -> str:
+    """How a table was read, when not as a plain CSV: the sheet, separator or decimal mark."""
+    said = []
+    if "sheet" in options:
+        said.append(f"sheet {options['sheet']!r}")
+    if options.get("sep", ",") != ",":
+        said.append(
+            "separated by tabs" if options["sep"] == "\t" else f"separated by {options['sep']!r}"
+        )
+    if options.get("decimal", ".") != ".":
+        said.append("decimal comma")
+    return f", {', '.join(said)}" if said else ""
+
+
+def _validate_table(path: Path, args: argparse.Namespace) -> tuple[str, list[Problem]]:
+    from .io.readers import recognise_file
+
+    # the separator actually used decides, and a workbook is looked into sheet by sheet
+    layout = recognise_file(path, sep=args.sep, decimal=args.decimal)
     if layout is not None:
         return _validate_indicator_data(path, layout, args)
+    columns = _table_columns(path, args)
     if "limit" in columns and "proposal" not in columns:
 
         def limits() -> None:

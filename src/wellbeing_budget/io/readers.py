@@ -24,7 +24,7 @@ import io
 import os
 import re
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +45,7 @@ __all__ = [
     "read_oecd",
     "read_sdr",
     "read_undp",
+    "recognise_file",
     "recognise_layout",
     "sdg_index_framework",
 ]
@@ -170,6 +171,50 @@ def _table(data: Table, what: str, *, sep: str = ",", decimal: str = ".") -> _Re
     return _Read(frame, str(path), np.asarray(lines, dtype=np.int64), header_line)
 
 
+def _sheet(path: Path, sheet: str) -> _Read:
+    """A workbook's sheet, each row located by its sheet row. Read cell by cell rather than
+    by pandas, which turns an error value (``#N/A``, ``#DIV/0!``) into a silent blank: here
+    it stays text, refused where a number belongs."""
+    openpyxl = require_openpyxl()
+    name = str(path)
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl's own, zipfile's, OSError: all say "not readable"
+        raise ValidationError([Problem(f"cannot read the workbook: {exc}", (), name)]) from None
+    try:
+        if sheet not in book.sheetnames:
+            raise ValidationError(
+                [
+                    Problem(
+                        f"no sheet {sheet!r}{did_you_mean(sheet, book.sheetnames)} "
+                        f"(sheets: {', '.join(book.sheetnames)})",
+                        (),
+                        name,
+                    )
+                ]
+            )
+        header: list[str] | None = None
+        header_line = 1
+        rows: list[list[Any]] = []
+        lines: list[int] = []
+        for number, cells in enumerate(book[sheet].iter_rows(values_only=True), start=1):
+            if all(c is None or (isinstance(c, str) and not c.strip()) for c in cells):
+                continue
+            if header is None:
+                header = ["" if c is None else str(c).strip() for c in cells]
+                header_line = number
+                continue
+            row = [None if c == "" else c for c in cells[: len(header)]]
+            rows.append(row + [None] * (len(header) - len(row)))
+            lines.append(number)
+    finally:
+        book.close()
+    if header is None:
+        raise ValidationError([Problem(f"sheet {sheet!r} is empty", (), name)])
+    frame = pd.DataFrame(rows, columns=header, dtype=object).infer_objects()
+    return _Read(frame, name, np.asarray(lines, dtype=np.int64), header_line)
+
+
 def _require(frame: pd.DataFrame, columns: tuple[str, ...], name: str, what: str) -> None:
     missing = [c for c in columns if c not in frame.columns]
     if missing:
@@ -202,7 +247,7 @@ def _numbers(
                     written[text] = delocalise(text.strip())
                 except UnitError as exc:
                     reasons[text] = str(exc)
-                    written[text] = text
+                    written[text] = None  # ambiguous: refused below, never read as a point
         values_read = values.map(lambda v: written.get(v, v) if isinstance(v, str) else v)
     else:
         values_read = values
@@ -464,10 +509,7 @@ def read_sdr(
     if values not in ("raw", "normalised"):
         raise WellbeingBudgetError("values is 'raw' or 'normalised'")
     if not isinstance(data, pd.DataFrame) and Path(data).suffix.lower() in (".xlsx", ".xlsm"):
-        require_openpyxl()  # pandas reads workbooks with it: say how to get it
-        frame = pd.read_excel(data, sheet_name=sheet)
-        # pandas keeps blank rows of a sheet: a row's label is its sheet row less the header
-        read = _Read(frame, str(data), np.arange(len(frame), dtype=np.int64) + 2, 1)
+        read = _sheet(Path(data), sheet)
     else:
         read = _table(data, "SDR data", sep=sep, decimal=decimal)
     frame, name = read.frame, read.name
@@ -727,6 +769,8 @@ def _read_tidy(data: Table, *, sep: str = ",", decimal: str = ".") -> pd.DataFra
             "value": values,
         }
     )
+    if "unit" in frame.columns:  # kept, so that a framework converts each unit it names
+        tidy["unit"] = frame["unit"]
     tidy = tidy[tidy["value"].notna()].reset_index(drop=True)
     _refuse_duplicates(tidy, ["jurisdiction", "group", "indicator", "year"], name)
     return tidy
@@ -743,6 +787,9 @@ class Layout:
     read: Any = field(repr=False)
     """The reader: a path or DataFrame in (and for a CSV, ``sep=`` and ``decimal=``), tidy
     indicator data out."""
+    options: dict[str, Any] = field(default_factory=dict)
+    """How a file recognised by :func:`recognise_file` is read (``layout.read(path,
+    **layout.options)``): its separator and decimal mark, or the sheet of a workbook."""
 
 
 def recognise_layout(columns: list[str] | tuple[str, ...] | set[str]) -> Layout | None:
@@ -772,4 +819,92 @@ def recognise_layout(columns: list[str] | tuple[str, ...] | set[str]) -> Layout 
     if {"indicator", "year", "value"} <= names and names & {"jurisdiction", "country"}:
         name = "tidy" if "jurisdiction" in names else "tidy (by country)"
         return Layout(name, True, _read_tidy)
+    return None
+
+
+_SEPARATORS = (",", ";", "\t")
+
+
+def _header(path: Path, sep: str) -> list[str]:
+    """The first row of a CSV that is not blank, split by ``sep`` (UTF-8, else Latin-1)."""
+    raw = path.read_bytes()[: 1 << 20]  # a header longer than a megabyte is no header
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = raw.decode("latin-1")
+    try:
+        for record in csv.reader(io.StringIO(text, newline=""), delimiter=sep):
+            if any(cell.strip() for cell in record):
+                return [cell.strip() for cell in record]
+    except csv.Error:
+        pass
+    return []
+
+
+def _workbook_layout(path: Path) -> Layout | None:
+    openpyxl = require_openpyxl()
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception:  # not a workbook at all: the proposals reader says why, located
+        return None
+    try:
+        for sheet in book.worksheets:
+            first = next(sheet.iter_rows(min_row=1, max_row=1, values_only=True), ())
+            layout = recognise_layout([str(c) for c in first if c is not None])
+            if layout is not None and layout.name == "SDSN SDR data sheet":
+                title = str(sheet.title)
+                year = re.search(r"(19|20)\d\d", title)
+                edition = int(year[0]) if year else 2021
+                return Layout(
+                    layout.name,
+                    False,
+                    lambda d, **kw: read_sdr(d, **kw).data,
+                    {"sheet": title, "edition": edition},
+                )
+    finally:
+        book.close()
+    return None
+
+
+def recognise_file(
+    path: str | os.PathLike[str], *, sep: str | None = None, decimal: str = "."
+) -> Layout | None:
+    """The layout of the indicator data in a file, with how to read it (``options``):
+
+    * a CSV: its first row that is not blank, split by ``sep`` or, when none is given, by
+      the separator that makes it a known header (``,``, ``;`` or tab; ``;`` tried first with
+      ``decimal=","``). The decimal mark is ``decimal``, except that a file found separated
+      by commas has decimal points (a comma cannot be both);
+    * a workbook (``.xlsx``, ``.xlsm``): the SDSN SDR database, recognised by its data sheet
+      (whatever the sheet is called), the edition taken from the sheet's name.
+
+    ``None`` when the file holds none of the layouts :func:`recognise_layout` knows (or
+    cannot be opened: its reader then says why).
+
+    >>> import tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "undp.csv"
+    >>> _ = path.write_text("iso3;country;le_2022\\nNZL;New Zealand;82,5\\n")
+    >>> layout = recognise_file(path, decimal=",")
+    >>> layout.name, layout.options
+    ('UNDP composite indices', {'sep': ';', 'decimal': ','})
+    >>> layout.read(path, **layout.options).value.tolist()
+    [82.5]
+    """
+    path = Path(path)
+    try:
+        if path.suffix.lower() in (".xlsx", ".xlsm"):
+            return _workbook_layout(path)
+        if sep is not None:
+            candidates: tuple[str, ...] = (sep,)
+        elif decimal == ",":
+            candidates = (";", ",", "\t")
+        else:
+            candidates = _SEPARATORS
+        for candidate in candidates:
+            layout = recognise_layout(_header(path, candidate))
+            if layout is not None:
+                mark = "." if candidate == "," and sep is None else decimal
+                return replace(layout, options={"sep": candidate, "decimal": mark})
+    except OSError:
+        return None  # the reader that follows reports it, with the file's name
     return None
