@@ -31,6 +31,7 @@ import pandas as pd
 
 from ..errors import Problem, UnitError, ValidationError, did_you_mean
 from ..io.files import write_text_atomic
+from ..io.readers import read_located_csv
 from ..io.validation import Problems
 from ..units import conversion_factor, is_percentage_point, is_share_unit
 
@@ -100,16 +101,12 @@ class IndicatorStatus:
         return fig
 
 
-def _read(data: Any) -> tuple[pd.DataFrame, str]:
+def _read(data: Any) -> tuple[pd.DataFrame, str, np.ndarray[Any, Any] | None]:
+    """The table, its name and each row's physical line (none for a DataFrame)."""
     if isinstance(data, pd.DataFrame):
-        return data, "<indicator data>"
-    path = Path(data)
-    try:
-        return pd.read_csv(path, encoding="utf-8-sig"), str(path)
-    except (OSError, ValueError) as exc:
-        raise ValidationError(
-            [Problem(f"cannot read indicator data: {exc}", (), str(path))]
-        ) from None
+        return data, "<indicator data>", None
+    frame, lines = read_located_csv(data)
+    return frame, str(Path(data)), lines
 
 
 def tidy_indicator_data(
@@ -126,7 +123,7 @@ def tidy_indicator_data(
     """
     if unknown not in ("error", "ignore"):
         raise ValueError("unknown is 'error' or 'ignore'")
-    frame, name = _read(data)
+    frame, name, lines = _read(data)
     problems: list[Problem] = []
     missing = [c for c in REQUIRED if c not in frame.columns]
     for column in missing:
@@ -147,7 +144,7 @@ def tidy_indicator_data(
                 f"value {frame['value'].iloc[bad]!r} is not a number",
                 ("rows", int(bad), "value"),
                 name,
-                line=_line(name, int(bad)),
+                line=_line(lines, int(bad)),
             )
         )
     for bad in np.flatnonzero(years.isna().to_numpy() | (years % 1 != 0).to_numpy()):
@@ -156,7 +153,7 @@ def tidy_indicator_data(
                 f"year {frame['year'].iloc[bad]!r} is not a whole year",
                 ("rows", int(bad), "year"),
                 name,
-                line=_line(name, int(bad)),
+                line=_line(lines, int(bad)),
             )
         )
     # Data may name indicators by the publisher's codes (OECD.Stat, UNDP columns).
@@ -174,7 +171,7 @@ def tidy_indicator_data(
                     + did_you_mean(indicator, list(by_id)),
                     ("rows", row, "indicator"),
                     name,
-                    line=_line(name, row),
+                    line=_line(lines, row),
                 )
             )
     # Units: convert each distinct unit of each indicator once.
@@ -198,7 +195,7 @@ def tidy_indicator_data(
             except UnitError as exc:
                 first = int(rows[0])
                 problems.append(
-                    Problem(str(exc), ("rows", first, "unit"), name, line=_line(name, first))
+                    Problem(str(exc), ("rows", first, "unit"), name, line=_line(lines, first))
                 )
     if problems:
         raise ValidationError(problems, summary=f"{name} is not valid indicator data")
@@ -213,19 +210,21 @@ def tidy_indicator_data(
         }
     )
     keep = (tidy["indicator"].isin(by_id) & tidy["value"].notna()).to_numpy()
-    _refuse_duplicates(tidy[keep], np.flatnonzero(keep), name)
+    _refuse_duplicates(tidy[keep], np.flatnonzero(keep), name, lines)
     return tidy[keep].reset_index(drop=True)
 
 
 KEY = ["jurisdiction", "indicator", "year", "group"]
 
 
-def _line(name: str, row: int) -> int | None:
-    """The file line of a data row (the header is line 1); none for an in-memory table."""
-    return None if name.startswith("<") else row + 2
+def _line(lines: np.ndarray[Any, Any] | None, row: int) -> int | None:
+    """The physical line of a data row in its file; none for an in-memory table."""
+    return None if lines is None else int(lines[row])
 
 
-def _refuse_duplicates(tidy: pd.DataFrame, rows: np.ndarray[Any, Any], name: str) -> None:
+def _refuse_duplicates(
+    tidy: pd.DataFrame, rows: np.ndarray[Any, Any], name: str, lines: np.ndarray[Any, Any] | None
+) -> None:
     """Two observations of the same jurisdiction, indicator, year and group would overwrite
     each other (or be averaged, or counted twice): refuse them all, listed by row."""
     doubled = tidy.duplicated(KEY, keep=False).to_numpy()
@@ -249,7 +248,7 @@ def _refuse_duplicates(tidy: pd.DataFrame, rows: np.ndarray[Any, Any], name: str
                 "keep one (or give each a distinct group)",
                 ("rows", at[0]),
                 name,
-                line=_line(name, at[0]),
+                line=_line(lines, at[0]),
             )
         )
     problems.raise_if_any(f"{name}: {len(problems):,} duplicated observations")

@@ -42,6 +42,7 @@ __all__ = [
     "OECD_UNITS",
     "Layout",
     "SdrData",
+    "read_located_csv",
     "read_oecd",
     "read_sdr",
     "read_undp",
@@ -229,6 +230,25 @@ def _require(frame: pd.DataFrame, columns: tuple[str, ...], name: str, what: str
             ],
             summary=f"{name} is not {what}",
         )
+
+
+def read_located_csv(
+    path: str | os.PathLike[str], *, sep: str = ",", decimal: str = "."
+) -> tuple[pd.DataFrame, np.ndarray[Any, Any]]:
+    """A CSV file as the readers here read it (UTF-8 or Latin-1; only an empty cell missing,
+    so ``#N/A`` stays text to be refused; rows of empty cells skipped), with the physical
+    line each row starts on (``lines[k]`` for row ``k``).
+
+    >>> import tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "data.csv"
+    >>> _ = path.write_text('place,value\\n\\n"New\\nZealand",82.5\\n')
+    >>> frame, lines = read_located_csv(path)
+    >>> frame.value.tolist(), lines.tolist()
+    ([82.5], [3])
+    """
+    read = _table(path, "table", sep=sep, decimal=decimal)
+    assert read.lines is not None  # a path is read from its file
+    return read.frame, read.lines
 
 
 def _numbers(
