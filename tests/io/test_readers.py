@@ -322,3 +322,15 @@ def test_an_error_planted_at_any_row_reports_its_physical_line(
     assert isinstance(frame, pd.DataFrame) and len(frame) == n
     written = {float(f"8{r}.5") for r in range(n) if r != bad} | {1.25}
     assert sorted(frame["value"]) == sorted(written)
+
+
+def test_repeated_observations_are_listed_to_the_shared_cap(tmp_path: Path) -> None:
+    from wellbeing_budget.errors import MAX_PROBLEMS
+
+    rows = "".join(f"C{i:04},Country {i},80.5\n" for i in range(MAX_PROBLEMS + 5))
+    path = tmp_path / "u.csv"
+    path.write_text("iso3,country,le_2022\n" + rows + rows, encoding="utf-8")
+    with pytest.raises(wb.ValidationError) as info:
+        wb.read_undp(path, indicators=["le"])
+    assert len(info.value.problems) == MAX_PROBLEMS and info.value.more == 5
+    assert "and 5 more problems" in str(info.value)

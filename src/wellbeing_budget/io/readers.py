@@ -15,6 +15,12 @@ Each returns columns ``jurisdiction``, ``indicator``, ``year``, ``value`` (and `
 maps it through the indicator's ``codes:``. Nothing is dropped silently: aggregates (UNDP's
 regional rows) are left out and listed in ``attrs["aggregates"]``; an unknown unit or
 inequality code is refused, located.
+
+A CSV is read by the csv module, so each problem names the physical line its row starts on
+(a blank line or a quoted cell over several lines before it does not shift it). Each reader
+takes ``sep=`` and ``decimal=``: a file separated by ``;`` with decimal commas is read with
+``sep=";", decimal=","`` (dots then only group thousands; ``2.5`` is refused as ambiguous).
+:func:`recognise_file` finds a file's layout and how to read it.
 """
 
 from __future__ import annotations
@@ -299,23 +305,22 @@ def _numbers(
 
 def _refuse_duplicates(tidy: pd.DataFrame, keys: list[str], name: str) -> None:
     """The same observation twice would overwrite (or double) itself downstream: refused,
-    listing each repeat."""
+    listing each repeat up to the shared cap and counting the rest."""
     repeated = tidy.duplicated(subset=keys, keep=False)
     if repeated.any():
         observations = tidy.loc[repeated, keys].drop_duplicates()
-        shown = observations.head(20)
-        raise ValidationError(
-            [
+        problems = Problems()
+        for row in observations.head(problems.room).itertuples(index=False):
+            problems.append(
                 Problem(
-                    "observation given more than once: " + ", ".join(f"{k}={row[k]}" for k in keys),
+                    "observation given more than once: "
+                    + ", ".join(f"{k}={v}" for k, v in zip(keys, row, strict=True)),
                     (),
                     name,
                 )
-                for _, row in shown.iterrows()
-            ],
-            summary=f"{name} repeats observations",
-            more=len(observations) - len(shown),
-        )
+            )
+        problems.count(len(observations) - len(problems.items))
+        problems.raise_if_any(f"{name} repeats observations")
 
 
 # -- UNDP --------------------------------------------------------------------------------------
@@ -335,7 +340,8 @@ def read_undp(
     (``le``, ``eys``, ``mys``, ``gnipc``, ``hdi``, ``hdi_rank``...) and year with a value.
 
     Aggregate rows (ISO3 codes starting ``ZZ``: regions, development groups, the world) are
-    left out and listed in ``attrs["aggregates"]``.
+    left out and listed in ``attrs["aggregates"]``. ``sep`` and ``decimal`` say how a CSV is
+    written (``sep=";", decimal=","`` for a file with decimal commas).
 
     >>> import pandas as pd
     >>> wide = pd.DataFrame({"iso3": ["NZL", "ZZK.WORLD"], "country": ["New Zealand", "World"],
@@ -410,6 +416,7 @@ def read_oecd(
     (from ``INEQUALITY``), ``indicator`` (the ``INDICATOR`` code), ``year`` (from a
     ``TIME``/``Time``/``Year`` column, else ``year=``), ``value`` and ``unit``. Rows of the
     OECD aggregate (``LOCATION`` ``OECD``) are left out and listed in ``attrs["aggregates"]``.
+    ``sep`` and ``decimal`` say how a CSV is written.
 
     >>> import pandas as pd
     >>> export = pd.DataFrame({"LOCATION": ["NZL"], "Country": ["New Zealand"],
@@ -511,6 +518,8 @@ def read_sdr(
     CSV), tidy: one row per country and indicator code (``sdg1_wpc``...), the ``values``
     being the ``"raw"`` indicator values or the SDSN's ``"normalised"`` scores (0-100), all
     in the ``edition`` year (the value columns hold the latest observation of each series).
+    A workbook's ``sheet`` is read cell by cell, so an error value (``#N/A``) is refused at its
+    sheet row; ``sep`` and ``decimal`` say how a CSV is written.
 
     Read raw, an indicator whose raw-value column is empty in every row while its normalised
     scores are published (``sdg16_safe`` in 2021: Gallup's survey, whose values the SDSN
