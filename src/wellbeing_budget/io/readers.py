@@ -856,7 +856,10 @@ _SEPARATORS = (",", ";", "\t")
 
 def _header(path: Path, sep: str) -> list[str]:
     """The first row of a CSV that is not blank, split by ``sep`` (UTF-8, else Latin-1)."""
-    raw = path.read_bytes()[: 1 << 20]  # a header longer than a megabyte is no header
+    with path.open("rb") as handle:
+        raw = handle.read(1 << 20)  # a header longer than a megabyte is no header
+    if len(raw) == 1 << 20 and b"\n" in raw:
+        raw = raw[: raw.rfind(b"\n") + 1]  # whole lines only: no character cut in two
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
