@@ -517,17 +517,20 @@ def test_index_of_an_sdr_workbook_with_another_sheet_name_is_our_error(
 
 
 @pytest.mark.parametrize("year", [[], ["--year", "2022"]])
-def test_index_of_a_tidy_file_not_in_utf8_is_refused_at_its_line(
+def test_index_of_a_tidy_file_in_latin1_reads_its_names(
     year: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    """Publishers save in Latin-1 as well as UTF-8 (UNDP does): a name such as Côte d'Ivoire
+    is read as written, never a traceback, and the file's problems keep its name."""
     data = tmp_path / "tidy.csv"
     data.write_bytes(
         b"jurisdiction,indicator,year,value\nNorway,le,2022,83.4\nC\xf4te d'Ivoire,le,2022,59\n"
     )
-    assert run("index", "undp-hdi", str(data), *year)[0] == 1
-    err = capsys.readouterr().err
-    assert "Traceback" not in err
-    assert f"{data}:3: text that is not UTF-8: save the file as CSV UTF-8" in err
+    assert run("index", "undp-hdi", str(data), *year, "--missing", "renormalise")[0] == 0
+    out = capsys.readouterr()
+    assert "Traceback" not in out.err
+    status, text = run("index", "undp-hdi", str(data), *year, "--missing", "renormalise")
+    assert status == 0 and "Côte d'Ivoire" in text
 
 
 def test_index_of_a_tidy_file_for_one_year_names_the_file(
@@ -537,21 +540,32 @@ def test_index_of_a_tidy_file_for_one_year_names_the_file(
     data.write_text("jurisdiction;indicator;year;value\nNorway;le;2022;83,4\n", encoding="utf-8")
     assert run("index", "undp-hdi", str(data), "--reader", "tidy", "--year", "2022")[0] == 1
     err = capsys.readouterr().err
-    assert f"{data} is not indicator data" in err and "<indicator data>" not in err
+    assert f"{data} is not valid" in err and "<indicator data>" not in err
+    assert "separated by another character than ','" in err
 
 
 SEMICOLONS = "jurisdiction;indicator;year;value\nNorway;le;2022;83,4\nChad;le;2022;52,5\n"
 
 
-@pytest.mark.parametrize("options", [[], ["--decimal", ","], ["--sep", ";"]])
-def test_validate_says_indicator_data_with_decimal_commas_is_to_be_saved_with_commas(
-    options: list[str], tmp_path: Path
+@pytest.mark.parametrize(
+    ("options", "read"),
+    [
+        ([], None),  # the separator is found, the decimal commas are refused, located
+        (["--sep", ";"], None),
+        (["--decimal", ","], "separated by ';', decimal comma"),
+    ],
+)
+def test_validate_reads_indicator_data_with_decimal_commas_only_when_told(
+    options: list[str], read: str | None, tmp_path: Path
 ) -> None:
     data = tmp_path / "semi.csv"
     data.write_text(SEMICOLONS, encoding="utf-8")
     status, text = run("validate", str(data), *options)
-    assert status == 1
-    assert f"{data}:1: indicator data are read as published, separated by ','" in text
+    if read is None:
+        assert status == 1
+        assert f"{data}:2: rows[0].value: '83,4' is not a number; a decimal comma?" in text
+    else:
+        assert status == 0 and f"(indicator data in the tidy layout, {read})" in text
     assert "this row has" not in text and "missing column" not in text
 
 
@@ -603,8 +617,8 @@ def test_index_of_one_year_of_a_tidy_file_reports_the_files_lines(
 
 
 def test_validate_reads_the_sdr_workbook_as_indicator_data(tmp_path: Path) -> None:
-    """The SDSN's workbook is indicator data, not a proposals workbook without 'impacts';
-    another edition's sheet name is named, and a problem names its file once."""
+    """The SDSN's workbook is indicator data, not a proposals workbook without 'impacts',
+    whatever its edition calls the data sheet, and the file is named once."""
     import pandas as pd
 
     data = pd.read_csv(DATA / "sdr-2021-oecd-countries.csv").head(3)
@@ -613,10 +627,13 @@ def test_validate_reads_the_sdr_workbook_as_indicator_data(tmp_path: Path) -> No
         with pd.ExcelWriter(book) as writer:
             data.to_excel(writer, sheet_name=sheet, index=False)
     status, text = run("validate", str(ours))
-    assert status == 0 and f"ok  {ours} (indicator data in the SDSN SDR workbook layout)" in text
-    status, text = run("validate", str(other))
-    assert status == 1
-    assert f"{other}: no sheet 'SDR2021 Data' for the SDR data (sheets: SDR 2022 Data)" in text
+    assert (
+        status == 0
+        and f"ok  {ours} (indicator data in the SDSN SDR data sheet layout, sheet 'SDR2021 Data')"
+        in text
+    )
+    status, text = run("validate", str(other))  # found by its header, whatever its name
+    assert status == 0 and "sheet 'SDR 2022 Data'" in text
     assert f"{other}: {other}" not in text
 
 
@@ -770,3 +787,87 @@ def test_a_warning_is_one_plain_line(capsys: pytest.CaptureFixture[str]) -> None
     assert status == 0
     assert err.startswith("warning: ") and "sdg16_safe" in err
     assert "UserWarning" not in err and err.count("\n") == 1
+
+
+def test_validate_reads_the_sdr_workbook_by_its_data_sheet(tmp_path: Path) -> None:
+    """The SDSN publishes a workbook: validate finds its data sheet (whatever it is called)
+    and reads it as SDR data, located by sheet row; it is no proposals table."""
+    import pandas as pd
+
+    sheet = pd.read_csv(DATA / "sdr-2021-oecd-countries.csv")
+    workbook = tmp_path / "SDR-2022-Database.xlsx"
+    with pd.ExcelWriter(workbook) as writer:
+        pd.DataFrame({"About": ["the SDR database"]}).to_excel(
+            writer, sheet_name="Overview", index=False
+        )
+        sheet.to_excel(writer, sheet_name="SDR2022 Data", index=False)
+    status, text = run("validate", str(workbook))
+    assert status == 0, text
+    assert "(indicator data in the SDSN SDR data sheet layout, sheet 'SDR2022 Data')" in text
+    column = next(c for c in sheet.columns if str(c).startswith("Normalized Score: "))
+    value = sheet.columns[sheet.columns.get_loc(f"Year: {column[18:]}") - 1]
+    sheet[value] = sheet[value].astype(object)
+    sheet.loc[4, value] = "#N/A"
+    with pd.ExcelWriter(workbook) as writer:
+        sheet.to_excel(writer, sheet_name="Data", index=False)
+    status, text = run("validate", str(workbook))
+    assert status == 1
+    assert f"SDR-2022-Database.xlsx:6: rows[4].{value}: '#N/A' is not a number" in text
+    assert "proposal" not in text
+
+
+UNDP_ROWS = [["NZL", "New Zealand", "82.5", "43000"], ["DNK", "Denmark", "81.4", "60000"]]
+
+
+def _undp(path: Path, sep: str, rows: list[list[str]]) -> Path:
+    lines = [sep.join(["iso3", "country", "le_2022", "gnipc_2022"])]
+    lines += [sep.join(f'"{c}"' if sep in c else c for c in row) for row in rows]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_validate_recognises_a_publishers_file_by_the_separator_it_uses(tmp_path: Path) -> None:
+    """A comma-separated UNDP file is recognised under --decimal , (read with decimal
+    points); one separated by ';' with decimal commas is recognised and read with them,
+    with or without --decimal , (then its commas are refused, not misread)."""
+    plain = _undp(tmp_path / "plain.csv", ",", UNDP_ROWS)
+    status, text = run("validate", "--decimal", ",", str(plain))
+    assert status == 0, text
+    assert "plain.csv (indicator data in the UNDP composite indices layout)" in text
+
+    danish_rows = [[c.replace(".", ",") for c in row] for row in UNDP_ROWS]
+    danish = _undp(tmp_path / "danish.csv", ";", danish_rows)
+    status, text = run("validate", "--decimal", ",", str(danish))
+    assert status == 0, text
+    assert "(indicator data in the UNDP composite indices layout, separated by ';', " in text
+    status, text = run("validate", "--decimal", ",", "--framework", "undp-hdi", str(danish))
+    assert status == 0, text
+    status, text = run("validate", str(danish))
+    assert status == 1
+    assert "danish.csv:2: rows[0].le_2022: '82,5' is not a number; a decimal comma?" in text
+
+    ambiguous = _undp(tmp_path / "dots.csv", ";", [["NZL", "New Zealand", "82,5", "43.000"],
+                                                    ["DNK", "Denmark", "81,4", "2.5"]])  # fmt: skip
+    status, text = run("validate", "--decimal", ",", str(ambiguous))
+    assert status == 1
+    assert "dots.csv:3: rows[1].gnipc_2022: '2.5': with decimal=',' a dot only groups" in text
+    assert "dots.csv:2" not in text  # 43.000 is forty-three thousand
+
+
+def test_validate_reads_tidy_data_separated_by_semicolons_against_a_framework(
+    tmp_path: Path,
+) -> None:
+    tidy = tmp_path / "tidy.csv"
+    tidy.write_text(
+        "jurisdiction;indicator;year;value\n\nNZ;undp.life-expectancy;2021;82,1\n"
+        "NZ;undp.life-expectancyy;2022;82,5\n",
+        encoding="utf-8",
+    )
+    status, text = run("validate", "--decimal", ",", str(tidy))
+    assert status == 0 and "tidy layout, separated by ';', decimal comma" in text
+    status, text = run("validate", "--decimal", ",", "--framework", "undp-hdi", str(tidy))
+    assert status == 1
+    assert "tidy.csv: rows[1].indicator: framework 'undp-hdi' has no indicator" in text
+    tidy.write_text(tidy.read_text().replace("2021;82,1", "2021;8,2,1"), encoding="utf-8")
+    status, text = run("validate", "--decimal", ",", str(tidy))
+    assert status == 1 and "tidy.csv:3: rows[0].value: '8,2,1'" in text

@@ -11,7 +11,6 @@ import csv
 import io
 import json
 import os
-import re
 import sys
 import warnings
 from collections.abc import Callable, Sequence
@@ -349,18 +348,21 @@ def _validate_indicator_data(
     """Indicator data read by the reader of its layout (a publisher's or tidy): values,
     years and repeated observations checked; with ``--framework`` also its indicators,
     units and groups."""
-    kind = f"indicator data in the {layout.name} layout"
-    if _separator(args) != "," or len(_table_columns(path, args)) == 1:
-        return kind, [Problem(NOT_COMMA_SEPARATED, (), display_name(path), 1)]
+    options = dict(layout.options)
+    kind = f"indicator data in the {layout.name} layout" + _read_as(options)
     if not args.framework:
-        return kind, _problems_of(lambda: layout.read(path), path)
+        return kind, _problems_of(lambda: layout.read(path, **options), path)
 
     def check() -> None:
         framework = load_framework(args.framework)
-        if layout.name == "tidy":
+        plain = options.get("sep", ",") == "," and options.get("decimal", ".") == "."
+        if layout.name == "tidy" and plain:
             framework.status(path)  # the file itself: problems keep their lines
             return
-        tidy = layout.read(path)
+        tidy = layout.read(path, **options)
+        if layout.name == "tidy":  # its numbers read with its separator and decimal mark
+            _located(lambda: framework.status(tidy), path)
+            return
         # A publisher's file holds many more series than one framework measures: those it
         # measures are checked, and at least one must be there.
         measured = {i.id for i in framework.indicators}
@@ -371,44 +373,46 @@ def _validate_indicator_data(
                 f"by {framework.id!r}"
             )
         kept = ("jurisdiction", "group", "indicator", "year", "value", "unit")
-        try:
-            framework.status(tidy[[c for c in kept if c in tidy.columns]], unknown="ignore")
-        except ValidationError as exc:  # read from the file: say which file
-            name = display_name(path)
-            located = [
-                replace(p, file=name) if p.file == "<indicator data>" else p for p in exc.problems
-            ]
-            raise ValidationError(located, more=exc.more) from None
+        chosen = tidy[[c for c in kept if c in tidy.columns]]
+        _located(lambda: framework.status(chosen, unknown="ignore"), path)
 
     return kind, _problems_of(check, path)
 
 
-def _is_sdr_workbook(path: Path) -> bool:
-    """Whether a workbook has a data sheet of the SDR database (``SDR2021 Data``, or another
-    edition's); one that cannot be opened is left to the proposals reader, which says why."""
+def _located(action: Callable[[], object], path: Path) -> None:
+    """Run ``action`` on data read from ``path``: its problems name that file."""
     try:
-        with pd.ExcelFile(path) as book:
-            names = [str(n) for n in book.sheet_names]
-    except Exception:  # not a workbook pandas reads: not the SDR's
-        return False
-    return any(re.fullmatch(r"SDR ?\d{4} Data", n) for n in names)
+        action()
+    except ValidationError as exc:
+        name = display_name(path)
+        located = [
+            replace(p, file=name) if p.file == "<indicator data>" else p for p in exc.problems
+        ]
+        raise ValidationError(located, more=exc.more) from None
+
+
+def _read_as(options: dict[str, Any]) -> str:
+    """How a table was read, when not as a plain CSV: the sheet, separator or decimal mark."""
+    said = []
+    if "sheet" in options:
+        said.append(f"sheet {options['sheet']!r}")
+    if options.get("sep", ",") != ",":
+        said.append(
+            "separated by tabs" if options["sep"] == "\t" else f"separated by {options['sep']!r}"
+        )
+    if options.get("decimal", ".") != ".":
+        said.append("decimal comma")
+    return f", {', '.join(said)}" if said else ""
 
 
 def _validate_table(path: Path, args: argparse.Namespace) -> tuple[str, list[Problem]]:
-    from .io.readers import recognise_layout
+    from .io.readers import recognise_file
 
-    columns = _table_columns(path, args)
-    layout = recognise_layout(columns) if columns else None
-    if path.suffix.lower() in (".xlsx", ".xlsm") and _is_sdr_workbook(path):
-        from .io.readers import Layout, read_sdr
-
-        layout = Layout("SDSN SDR workbook", False, lambda d: read_sdr(d).data)
-    if layout is None and len(columns) == 1 and ";" in (only := next(iter(columns))):
-        # indicator data saved by a spreadsheet with decimal commas: say so, not "a row
-        # has more cells than the header" on every line
-        layout = recognise_layout(only.split(";"))
+    # the separator actually used decides, and a workbook is looked into sheet by sheet
+    layout = recognise_file(path, sep=args.sep, decimal=args.decimal)
     if layout is not None:
         return _validate_indicator_data(path, layout, args)
+    columns = _table_columns(path, args)
     if "limit" in columns and "proposal" not in columns:
 
         def limits() -> None:
@@ -744,8 +748,9 @@ def _index_inputs(args: argparse.Namespace) -> tuple[Any, Any, str]:
     else:
         data = path
         if args.year is not None:  # read here to keep that year's rows, under its name
-            data, source = _read_indicator_data(path)
+            data, source, lines = _read_indicator_data(path)
             data.attrs["source"] = source
+            data.attrs["lines"] = None if lines is None else tuple(lines.tolist())
     if args.framework == SDG_INDEX:
         codebook = args.codebook or (path if path.suffix.lower() in (".xlsx", ".xlsm") else None)
         if codebook is None:

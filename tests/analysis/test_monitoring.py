@@ -128,3 +128,44 @@ def test_status_plot_draws_dollar_signs_as_text() -> None:
     fig.savefig(io.BytesIO(), format="png")
     legend = fig.axes[0].get_legend()
     assert "NZ \\$x^\\$" in [t.get_text() for t in legend.get_texts()]
+
+
+def test_repeated_observations_are_listed_to_the_cap_and_counted_beyond() -> None:
+    """Every repeated observation is either listed, located, or counted in "and N more":
+    the shared cap (MAX_PROBLEMS), not a private one that only states the total."""
+    from wellbeing_budget.errors import MAX_PROBLEMS
+
+    years = MAX_PROBLEMS + 37
+    once = pd.DataFrame(
+        {
+            "jurisdiction": "NZ",
+            "indicator": "undp.life-expectancy",
+            "year": range(1000, 1000 + years),
+            "value": 80.0,
+        }
+    )
+    with pytest.raises(wb.ValidationError) as info:
+        HDI.status(pd.concat([once, once], ignore_index=True))
+    error = info.value
+    assert len(error.problems) == MAX_PROBLEMS and error.more == 37
+    assert "2 observations of (NZ, undp.life-expectancy, 1000): rows 0, " in str(error.problems[0])
+    assert f"and {37} more problems" in str(error)
+
+
+def test_a_file_of_indicator_data_is_located_by_physical_line(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """'#N/A' is refused (not read as a missing observation), and a blank line or a name
+    quoted over two lines does not shift the lines of the rows after it."""
+    path = tmp_path / "status.csv"
+    path.write_text(
+        "jurisdiction,indicator,year,value\n\n"
+        '"Aotearoa\nNew Zealand",undp.life-expectancy,2021,#N/A\n'
+        "NZ,undp.life-expectancy,2022,82\n"
+        "NZ,undp.life-expectancyy,2020,82\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(wb.ValidationError) as info:
+        HDI.status(path)
+    lines = {p.line: p.message for p in info.value.problems}
+    assert lines[3] == "value '#N/A' is not a number"
+    assert "has no indicator 'undp.life-expectancyy'" in lines[6]
+    assert len(lines) == 2

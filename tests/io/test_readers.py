@@ -3,19 +3,26 @@ reproduced from them with no reshaping by the user."""
 
 from __future__ import annotations
 
+import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import wellbeing_budget as wb
+from wellbeing_budget.io.readers import _read_tidy
 
 from ..conftest import DATA
 
 UNDP = DATA / "hdi-2022-all-countries.csv"  # Latin-1, UNDP's layout
 CODEBOOK = DATA / "sdr-2021-codebook.csv"
 SDR = DATA / "sdr-2021-oecd-countries.csv"
+# One folder for the files hypothesis writes, removed when the tests end.
+_SCRATCH = tempfile.TemporaryDirectory()
 
 
 def test_hdi_ranks_on_three_decimals_equal_the_published_ranks() -> None:
@@ -274,3 +281,87 @@ def test_every_bad_cell_is_listed_or_counted(tmp_path: Path) -> None:
     assert len(error.problems) == MAX_PROBLEMS
     assert len(error.problems) + error.more == 2 * countries
     assert error.problems[0].line == 2 and "'#N/A' is not a number" in error.problems[0].message
+
+
+# -- lines: the physical line of a row, whatever came before it -------------------------------
+
+_LAYOUTS: dict[str, tuple[list[str], Callable[..., object]]] = {
+    # header, a row template ({place}, {value}), reader
+    "undp": (
+        ["iso3", "country", "le_2022"],
+        lambda p, **kw: wb.read_undp(p, indicators=["le"], **kw),
+    ),
+    "oecd": (
+        ["LOCATION", "Country", "INDICATOR", "INEQUALITY", "Unit", "TIME", "Value"],
+        wb.read_oecd,
+    ),
+    "sdr": (
+        ["Country", "Regions used for the SDR", "sdg3_lifee", "Year: sdg3_lifee"],
+        wb.read_sdr,
+    ),
+    "tidy": (["jurisdiction", "indicator", "year", "value"], _read_tidy),
+}
+
+
+def _row(layout: str, place: str, value: str, n: int) -> list[str]:
+    return {
+        "undp": [f"C{n:03}", place, value],
+        "oecd": [f"C{n:03}", place, "HS_LEB", "TOT", "Years", "2015", value],
+        "sdr": [place, "OECD", value, "2021"],
+        "tidy": [place, "le", "2022", value],
+    }[layout]
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.sampled_from(sorted(_LAYOUTS)),
+    st.sampled_from([(",", "."), (";", ",")]),
+    st.integers(1, 10),
+    st.data(),
+)
+def test_an_error_planted_at_any_row_reports_its_physical_line(
+    layout: str, style: tuple[str, str], n: int, data: st.DataObject
+) -> None:
+    """Blank lines (some of separators only) and quoted names over several lines before
+    the bad row never shift the line a publisher's or tidy reader reports; a file separated
+    by ';' with decimal commas reads the same way."""
+    sep, decimal = style
+    header, reader = _LAYOUTS[layout]
+    bad = data.draw(st.integers(0, n - 1), label="bad row")
+    lines = [sep.join(header)]
+    expected = 0
+    for row in range(n):
+        for _ in range(data.draw(st.integers(0, 2), label="blank lines")):
+            lines.append(data.draw(st.sampled_from(["", "  ", sep * (len(header) - 1)])))
+        breaks = data.draw(st.integers(0, 2), label="line breaks in the name")
+        place = f'"Country\n{row}"' if breaks == 1 else f'"Land\n\n{row}"' if breaks else f"C {row}"
+        value = "#N/A" if row == bad else f"8{row}{decimal}5"
+        if row == bad:
+            expected = len("\n".join(lines).split("\n")) + 1
+        lines.append(sep.join(_row(layout, place, value, row)))
+    path = Path(tempfile.mkdtemp(dir=_SCRATCH.name)) / f"{layout}.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(wb.ValidationError) as info:
+        reader(path, sep=sep, decimal=decimal)
+    (problem,) = info.value.problems
+    assert "'#N/A' is not a number" in problem.message
+    assert problem.line == expected, (problem, lines)
+    # the same file without the fault reads every row, each value with its decimal mark
+    path.write_text("\n".join(lines).replace("#N/A", f"1{decimal}25") + "\n", encoding="utf-8")
+    read = reader(path, sep=sep, decimal=decimal)
+    frame = read.data if isinstance(read, wb.SdrData) else read
+    assert isinstance(frame, pd.DataFrame) and len(frame) == n
+    written = {float(f"8{r}.5") for r in range(n) if r != bad} | {1.25}
+    assert sorted(frame["value"]) == sorted(written)
+
+
+def test_repeated_observations_are_listed_to_the_shared_cap(tmp_path: Path) -> None:
+    from wellbeing_budget.errors import MAX_PROBLEMS
+
+    rows = "".join(f"C{i:04},Country {i},80.5\n" for i in range(MAX_PROBLEMS + 5))
+    path = tmp_path / "u.csv"
+    path.write_text("iso3,country,le_2022\n" + rows + rows, encoding="utf-8")
+    with pytest.raises(wb.ValidationError) as info:
+        wb.read_undp(path, indicators=["le"])
+    assert len(info.value.problems) == MAX_PROBLEMS and info.value.more == 5
+    assert "and 5 more problems" in str(info.value)

@@ -178,7 +178,7 @@ def compute_index(
     }
     if missing is not None and missing not in ("refuse", "renormalise", "drop"):
         raise WellbeingBudgetError("missing is 'refuse', 'renormalise' or 'drop'")
-    frame, name = _read(data)
+    frame, name, _ = _read(data)
     frame, region_column = _split_regions(frame, name)
     tree = _tree(framework, spec)
     ids = tree.ids[0]

@@ -31,6 +31,8 @@ import pandas as pd
 
 from ..errors import Problem, UnitError, ValidationError, did_you_mean
 from ..io.files import write_text_atomic
+from ..io.readers import read_located_csv
+from ..io.validation import Problems
 from ..units import conversion_factor, is_percentage_point, is_share_unit
 
 if TYPE_CHECKING:
@@ -99,24 +101,15 @@ class IndicatorStatus:
         return fig
 
 
-def _read(data: Any) -> tuple[pd.DataFrame, str]:
-    """The table and the name its problems are reported under: the file's, or for a
-    DataFrame ``attrs["source"]`` (a file read and filtered first) or ``<indicator data>``."""
+def _read(data: Any) -> tuple[pd.DataFrame, str, np.ndarray[Any, Any] | None]:
+    """The table, the name its problems are reported under and each row's physical line.
+    A DataFrame read from a file and filtered first (by ``index --year``) carries the file's
+    name in ``attrs["source"]`` and its lines in ``attrs["lines"]``, and keeps the file's row
+    positions as its index; any other DataFrame is ``<indicator data>``, without lines."""
     if isinstance(data, pd.DataFrame):
-        return data, str(data.attrs.get("source", "<indicator data>"))
-    path = Path(data)
-    try:
-        return pd.read_csv(path, encoding="utf-8-sig"), str(path)
-    except UnicodeDecodeError as exc:
-        with open(path, "rb") as handle:
-            line = handle.read(exc.start).count(b"\n") + 1
-        raise ValidationError(
-            [Problem("text that is not UTF-8: save the file as CSV UTF-8", (), str(path), line)]
-        ) from None
-    except (OSError, ValueError) as exc:
-        raise ValidationError(
-            [Problem(f"cannot read indicator data: {exc}", (), str(path))]
-        ) from None
+        return data, str(data.attrs.get("source", "<indicator data>")), data.attrs.get("lines")
+    frame, lines = read_located_csv(data)
+    return frame, str(Path(data)), lines
 
 
 def tidy_indicator_data(
@@ -133,7 +126,7 @@ def tidy_indicator_data(
     """
     if unknown not in ("error", "ignore"):
         raise ValueError("unknown is 'error' or 'ignore'")
-    frame, name = _read(data)
+    frame, name, lines = _read(data)
     problems: list[Problem] = []
     missing = [c for c in REQUIRED if c not in frame.columns]
     for column in missing:
@@ -162,7 +155,7 @@ def tidy_indicator_data(
                 ),
                 ("rows", int(at[bad]), "value"),
                 name,
-                line=_line(name, int(at[bad])),
+                line=_line(lines, int(at[bad])),
             )
         )
     for bad in np.flatnonzero(years.isna().to_numpy() | (years % 1 != 0).to_numpy()):
@@ -171,7 +164,7 @@ def tidy_indicator_data(
                 f"year {str(frame['year'].iloc[bad])!r} is not a whole year",
                 ("rows", int(at[bad]), "year"),
                 name,
-                line=_line(name, int(at[bad])),
+                line=_line(lines, int(at[bad])),
             )
         )
     # Data may name indicators by the publisher's codes (OECD.Stat, UNDP columns).
@@ -189,7 +182,7 @@ def tidy_indicator_data(
                     + did_you_mean(indicator, list(by_id)),
                     ("rows", row, "indicator"),
                     name,
-                    line=_line(name, row),
+                    line=_line(lines, row),
                 )
             )
     # Units: convert each distinct unit of each indicator once.
@@ -213,7 +206,7 @@ def tidy_indicator_data(
             except UnitError as exc:
                 first = int(at[rows[0]])
                 problems.append(
-                    Problem(str(exc), ("rows", first, "unit"), name, line=_line(name, first))
+                    Problem(str(exc), ("rows", first, "unit"), name, line=_line(lines, first))
                 )
     if problems:
         raise ValidationError(problems, summary=f"{name} is not valid indicator data")
@@ -228,29 +221,35 @@ def tidy_indicator_data(
         }
     )
     keep = (tidy["indicator"].isin(by_id) & tidy["value"].notna()).to_numpy()
-    _refuse_duplicates(tidy[keep], at[np.flatnonzero(keep)], name)
+    _refuse_duplicates(tidy[keep], at[np.flatnonzero(keep)], name, lines)
     return tidy[keep].reset_index(drop=True)
 
 
 KEY = ["jurisdiction", "indicator", "year", "group"]
 
 
-def _line(name: str, row: int) -> int | None:
-    """The file line of a data row (the header is line 1); none for an in-memory table."""
-    return None if name.startswith("<") else row + 2
+def _line(lines: np.ndarray[Any, Any] | None, row: int) -> int | None:
+    """The physical line of a data row in its file; none for an in-memory table."""
+    return None if lines is None else int(lines[row])
 
 
-def _refuse_duplicates(tidy: pd.DataFrame, rows: np.ndarray[Any, Any], name: str) -> None:
+def _refuse_duplicates(
+    tidy: pd.DataFrame, rows: np.ndarray[Any, Any], name: str, lines: np.ndarray[Any, Any] | None
+) -> None:
     """Two observations of the same jurisdiction, indicator, year and group would overwrite
     each other (or be averaged, or counted twice): refuse them all, listed by row."""
     doubled = tidy.duplicated(KEY, keep=False).to_numpy()
     if not doubled.any():
         return
-    problems = []
+    problems = Problems()
     groups: Any = tidy[doubled].groupby(KEY, sort=True).indices
+    positions_of = np.flatnonzero(doubled)
     for key, positions in groups.items():
+        if not problems.room:
+            problems.count(1)  # counted, not located: a file of repeats reports in bounded time
+            continue
         jurisdiction, indicator, year, group = key
-        at = [int(rows[np.flatnonzero(doubled)[p]]) for p in positions]
+        at = [int(rows[positions_of[p]]) for p in positions]
         what = f"{jurisdiction}, {indicator}, {year}" + (
             f", group {group}" if group != "all" else ""
         )
@@ -260,14 +259,10 @@ def _refuse_duplicates(tidy: pd.DataFrame, rows: np.ndarray[Any, Any], name: str
                 "keep one (or give each a distinct group)",
                 ("rows", at[0]),
                 name,
-                line=_line(name, at[0]),
+                line=_line(lines, at[0]),
             )
         )
-    raise ValidationError(
-        problems[:50],
-        summary=f"{name}: {len(problems)} duplicated observations"
-        + (" (first 50 listed)" if len(problems) > 50 else ""),
-    )
+    problems.raise_if_any(f"{name}: {len(problems):,} duplicated observations")
 
 
 def indicator_status(

@@ -15,23 +15,31 @@ Each returns columns ``jurisdiction``, ``indicator``, ``year``, ``value`` (and `
 maps it through the indicator's ``codes:``. Nothing is dropped silently: aggregates (UNDP's
 regional rows) are left out and listed in ``attrs["aggregates"]``; an unknown unit or
 inequality code is refused, located.
+
+A CSV is read by the csv module, so each problem names the physical line its row starts on
+(a blank line or a quoted cell over several lines before it does not shift it). Each reader
+takes ``sep=`` and ``decimal=``: a file separated by ``;`` with decimal commas is read with
+``sep=";", decimal=","`` (dots then only group thousands; ``2.5`` is refused as ambiguous).
+:func:`recognise_file` finds a file's layout and how to read it.
 """
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 import re
 import warnings
-import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from ..errors import Problem, ValidationError, WellbeingBudgetError, did_you_mean
+from ..errors import Problem, UnitError, ValidationError, WellbeingBudgetError, did_you_mean
 from ..model.framework import Framework
+from ..units import delocalise
 from .tables import require_openpyxl
 from .validation import Problems
 
@@ -40,9 +48,11 @@ __all__ = [
     "OECD_UNITS",
     "Layout",
     "SdrData",
+    "read_located_csv",
     "read_oecd",
     "read_sdr",
     "read_undp",
+    "recognise_file",
     "recognise_layout",
     "sdg_index_framework",
 ]
@@ -50,29 +60,165 @@ __all__ = [
 Table = pd.DataFrame | str | os.PathLike[str]
 
 
-def _table(data: Table, what: str) -> tuple[pd.DataFrame, str]:
+@dataclass(frozen=True)
+class _Read:
+    """A table as read, with the line each row was written on (``lines[label]``: the physical
+    line of a CSV, the sheet row of a workbook; ``None`` for a DataFrame given in memory)."""
+
+    frame: pd.DataFrame
+    name: str
+    lines: np.ndarray[Any, Any] | None
+    header_line: int | None = None
+
+    def line(self, label: Any) -> int | None:
+        return None if self.lines is None else int(self.lines[int(label)])
+
+
+_INTEGER = re.compile(r"^\s*[-+]?\d+\s*$")
+
+
+def _csv_frame(text: str, name: str, sep: str, decimal: str) -> tuple[pd.DataFrame, list[int], int]:
+    """The rows of CSV text with the physical line each starts on, read by the csv module so
+    that a blank line or a quoted cell holding line breaks never shifts a row's line. Rows of
+    empty cells are skipped (their lines still count); numbers are inferred per column as
+    pandas would, except that with a decimal comma only whole numbers are (the rest are read
+    by :func:`_numbers`, which refuses what a comma makes ambiguous)."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep, strict=True)
+    header: list[str] | None = None
+    header_line = 1
+    rows: list[list[str | None]] = []
+    lines: list[int] = []
+    problems = Problems()
+    while True:
+        first_line = reader.line_num + 1
+        try:
+            record = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            raise ValidationError(
+                [Problem(f"CSV cannot be read: {exc}", (), name, reader.line_num)],
+                summary=f"{name} cannot be read",
+            ) from None
+        if all(not cell.strip() for cell in record):
+            continue
+        if header is None:
+            header, header_line = [cell.strip() for cell in record], first_line
+            continue
+        if len(record) > len(header) and any(c.strip() for c in record[len(header) :]):
+            problems.append(
+                Problem(
+                    f"this row has {len(record)} cells, the header {len(header)}: is a "
+                    f"separator missing, or the file separated by another character than "
+                    f"{sep!r}?",
+                    ("rows", len(rows)),
+                    name,
+                    first_line,
+                    len(header) + 1,
+                )
+            )
+        cells: list[str | None] = [c if c != "" else None for c in record[: len(header)]]
+        rows.append(cells + [None] * (len(header) - len(cells)))
+        lines.append(first_line)
+    if header is None:
+        raise ValidationError(
+            [Problem("the table is empty: it has no header row", (), name, 1)],
+            summary=f"{name} is not valid",
+        )
+    problems.raise_if_any(f"{name} is not valid")
+    columns: list[str] = []
+    for column in header:  # a repeated name gets a suffix, as pandas gives it
+        unique, n = column, 0
+        while unique in columns:
+            n += 1
+            unique = f"{column}.{n}"
+        columns.append(unique)
+    frame = pd.DataFrame(rows, columns=columns, dtype=object)
+    for column in columns:
+        written = frame[column]
+        present = written.dropna()
+        if decimal == "," and not present.map(lambda c: bool(_INTEGER.match(c))).all():
+            continue
+        try:
+            frame[column] = pd.to_numeric(written)
+        except (ValueError, TypeError):
+            continue
+    return frame, lines, header_line
+
+
+def _table(data: Table, what: str, *, sep: str = ",", decimal: str = ".") -> _Read:
     """A DataFrame as given, or a CSV read as UTF-8 (with or without a byte-order mark) and
     otherwise Latin-1, the two encodings publishers' files come in."""
     if isinstance(data, pd.DataFrame):
-        return data, f"<{what}>"
+        return _Read(data, f"<{what}>", None)
     path = Path(data)
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         raise WellbeingBudgetError(
             f"{path}: a workbook; read its sheet with read_sdr(path) or pandas.read_excel first"
         )
-    for encoding in ("utf-8-sig", "latin-1"):
-        try:
-            # Only an empty cell is missing: '#N/A', 'NA' or 'n/a' stay text, and a value
-            # column holding them is refused rather than read as a silent blank.
-            frame = pd.read_csv(
-                path, encoding=encoding, low_memory=False, keep_default_na=False, na_values=[""]
+    if len(sep) != 1 or sep in ('"', "\n", "\r") or decimal not in (".", ","):
+        raise WellbeingBudgetError("sep is one character; decimal is '.' or ','")
+    if sep == decimal:
+        raise WellbeingBudgetError(
+            f"sep and decimal are both {sep!r}: use sep=';' with decimal=','"
+        )
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ValidationError(
+            [Problem(f"cannot read {what}: {exc.strerror or exc}", (), str(path))]
+        ) from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = raw.decode("latin-1")  # every byte string decodes: UNDP's files are Latin-1
+    # Only an empty cell is missing: '#N/A', 'NA' or 'n/a' stay text, and a value column
+    # holding them is refused rather than read as a silent blank.
+    frame, lines, header_line = _csv_frame(text, str(path), sep, decimal)
+    return _Read(frame, str(path), np.asarray(lines, dtype=np.int64), header_line)
+
+
+def _sheet(path: Path, sheet: str, what: str) -> _Read:
+    """A workbook's sheet, each row located by its sheet row. Read cell by cell rather than
+    by pandas, which turns an error value (``#N/A``, ``#DIV/0!``) into a silent blank: here
+    it stays text, refused where a number belongs. A workbook without the sheet is refused
+    naming the sheets it has; a file that is no workbook, by what went wrong."""
+    openpyxl = require_openpyxl()
+    name = str(path)
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except OSError as exc:
+        problem = Problem(f"cannot read {what}: {exc.strerror or exc}", (), name)
+        raise ValidationError([problem]) from None
+    except Exception:  # openpyxl's own and zipfile's: the file is no workbook
+        problem = Problem(f"cannot read {what}: not an Excel workbook (.xlsx)", (), name)
+        raise ValidationError([problem]) from None
+    try:
+        if sheet not in book.sheetnames:
+            raise WellbeingBudgetError(
+                f"{name}: no sheet {sheet!r} for {what} (sheets: {', '.join(book.sheetnames)})"
+                + did_you_mean(sheet, book.sheetnames)
             )
-            return frame, str(path)
-        except UnicodeDecodeError:
-            continue
-        except (OSError, ValueError) as exc:
-            raise ValidationError([Problem(f"cannot read {what}: {exc}", (), str(path))]) from None
-    raise ValidationError([Problem(f"cannot decode {what}", (), str(path))])  # pragma: no cover
+        header: list[str] | None = None
+        header_line = 1
+        rows: list[list[Any]] = []
+        lines: list[int] = []
+        for number, cells in enumerate(book[sheet].iter_rows(values_only=True), start=1):
+            if all(c is None or (isinstance(c, str) and not c.strip()) for c in cells):
+                continue
+            if header is None:
+                header = ["" if c is None else str(c).strip() for c in cells]
+                header_line = number
+                continue
+            row = [None if c == "" else c for c in cells[: len(header)]]
+            rows.append(row + [None] * (len(header) - len(row)))
+            lines.append(number)
+    finally:
+        book.close()
+    if header is None:
+        raise ValidationError([Problem(f"sheet {sheet!r} is empty", (), name)])
+    frame = pd.DataFrame(rows, columns=header, dtype=object).infer_objects()
+    return _Read(frame, name, np.asarray(lines, dtype=np.int64), header_line)
 
 
 def _require(frame: pd.DataFrame, columns: tuple[str, ...], name: str, what: str) -> None:
@@ -91,27 +237,66 @@ def _require(frame: pd.DataFrame, columns: tuple[str, ...], name: str, what: str
         )
 
 
-def _numbers(values: pd.Series, column: str, name: str, problems: Problems) -> pd.Series:
+def read_located_csv(
+    path: str | os.PathLike[str], *, sep: str = ",", decimal: str = "."
+) -> tuple[pd.DataFrame, np.ndarray[Any, Any]]:
+    """A CSV file as the readers here read it (UTF-8 or Latin-1; only an empty cell missing,
+    so ``#N/A`` stays text to be refused; rows of empty cells skipped), with the physical
+    line each row starts on (``lines[k]`` for row ``k``).
+
+    >>> import tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "data.csv"
+    >>> _ = path.write_text('place,value\\n\\n"New\\nZealand",82.5\\n')
+    >>> frame, lines = read_located_csv(path)
+    >>> frame.value.tolist(), lines.tolist()
+    ([82.5], [3])
+    """
+    read = _table(path, "table", sep=sep, decimal=decimal)
+    assert read.lines is not None  # a path is read from its file
+    return read.frame, read.lines
+
+
+def _numbers(
+    values: pd.Series, column: str, read: _Read, problems: Problems, decimal: str = "."
+) -> pd.Series:
     """A column as numbers; every cell that holds text other than a number (a decimal comma,
     '#N/A') is a located problem, never a silent blank (listed up to the collector's cap,
-    counted beyond it). Lines count from the header (line 1)."""
-    numbers = pd.to_numeric(values, errors="coerce")
+    counted beyond it), at the line the row was written on. With ``decimal=","`` a decimal
+    comma is read and a dot may only group thousands (``2.500`` is refused as ambiguous)."""
+    reasons: dict[str, str] = {}
+    if decimal == "," and values.dtype == object:
+        written: dict[Any, Any] = {}
+        for text in values.dropna().unique():
+            if isinstance(text, str):
+                try:
+                    written[text] = delocalise(text.strip())
+                except UnitError as exc:
+                    reasons[text] = str(exc)
+                    written[text] = None  # ambiguous: refused below, never read as a point
+        values_read = values.map(lambda v: written.get(v, v) if isinstance(v, str) else v)
+    else:
+        values_read = values
+    numbers = pd.to_numeric(values_read, errors="coerce")
     bad = np.flatnonzero(values.notna().to_numpy() & numbers.isna().to_numpy())
     problems.count(len(bad) - problems.room)
     for position in bad[: problems.room]:
-        label = values.index[position]
-        line = int(label) + 2 if isinstance(label, int | np.integer) else None
+        cell = values.iloc[position]
+        text = str(cell)
+        if isinstance(cell, str) and cell in reasons:
+            message = reasons[cell]
+        else:
+            message = f"{cell!r} is not a number" + (
+                f"; a decimal comma? write {text.replace(',', '.')!r} (or read the table with "
+                "decimal=',')"
+                if "," in text and decimal == "."
+                else ""
+            )
         problems.append(
             Problem(
-                f"{values.iloc[position]!r} is not a number"
-                + (
-                    f"; a decimal comma? write {str(values.iloc[position]).replace(',', '.')!r}"
-                    if "," in str(values.iloc[position])
-                    else ""
-                ),
+                message,
                 ("rows", int(position), column),
-                name,
-                line,
+                read.name,
+                read.line(values.index[position]),
             )
         )
     return numbers
@@ -119,46 +304,22 @@ def _numbers(values: pd.Series, column: str, name: str, problems: Problems) -> p
 
 def _refuse_duplicates(tidy: pd.DataFrame, keys: list[str], name: str) -> None:
     """The same observation twice would overwrite (or double) itself downstream: refused,
-    listing each repeat."""
+    listing each repeat up to the shared cap and counting the rest."""
     repeated = tidy.duplicated(subset=keys, keep=False)
     if repeated.any():
         observations = tidy.loc[repeated, keys].drop_duplicates()
-        shown = observations.head(20)
-        raise ValidationError(
-            [
+        problems = Problems()
+        for row in observations.head(problems.room).itertuples(index=False):
+            problems.append(
                 Problem(
-                    "observation given more than once: " + ", ".join(f"{k}={row[k]}" for k in keys),
+                    "observation given more than once: "
+                    + ", ".join(f"{k}={v}" for k, v in zip(keys, row, strict=True)),
                     (),
                     name,
                 )
-                for _, row in shown.iterrows()
-            ],
-            summary=f"{name} repeats observations",
-            more=len(observations) - len(shown),
-        )
-
-
-def _sheet(path: str | os.PathLike[str], sheet: str, what: str) -> pd.DataFrame:
-    """A workbook's sheet; a workbook without it is refused naming the sheets it has, and
-    one that cannot be opened as a workbook by what went wrong."""
-    require_openpyxl()  # pandas reads workbooks with it: say how to get it
-    try:
-        with pd.ExcelFile(path) as book:
-            names = [str(n) for n in book.sheet_names]
-            if sheet not in names:
-                raise WellbeingBudgetError(
-                    f"{path}: no sheet {sheet!r} for {what} (sheets: {', '.join(names)})"
-                    + did_you_mean(sheet, names)
-                )
-            return pd.read_excel(book, sheet_name=sheet)
-    except WellbeingBudgetError:
-        raise
-    except OSError as exc:
-        raise ValidationError([Problem(f"cannot read {what}: {exc}", (), str(path))]) from None
-    except (ValueError, zipfile.BadZipFile, KeyError):  # pandas: "specify an engine manually"
-        raise ValidationError(
-            [Problem(f"cannot read {what}: not an Excel workbook (.xlsx)", (), str(path))]
-        ) from None
+            )
+        problems.count(len(observations) - len(problems.items))
+        problems.raise_if_any(f"{name} repeats observations")
 
 
 def _year_span(years: list[int]) -> str:
@@ -178,12 +339,15 @@ def read_undp(
     *,
     indicators: tuple[str, ...] | list[str] = ("le", "eys", "mys", "gnipc"),
     years: tuple[int, ...] | list[int] | None = None,
+    sep: str = ",",
+    decimal: str = ".",
 ) -> pd.DataFrame:
     """UNDP's composite indices time series, tidy: one row per country, indicator code
     (``le``, ``eys``, ``mys``, ``gnipc``, ``hdi``, ``hdi_rank``...) and year with a value.
 
     Aggregate rows (ISO3 codes starting ``ZZ``: regions, development groups, the world) are
-    left out and listed in ``attrs["aggregates"]``.
+    left out and listed in ``attrs["aggregates"]``. ``sep`` and ``decimal`` say how a CSV is
+    written (``sep=";", decimal=","`` for a file with decimal commas).
 
     >>> import pandas as pd
     >>> wide = pd.DataFrame({"iso3": ["NZL", "ZZK.WORLD"], "country": ["New Zealand", "World"],
@@ -191,7 +355,8 @@ def read_undp(
     >>> read_undp(wide, indicators=["le", "hdi_rank"]).values.tolist()
     [['New Zealand', 'le', 2022, 82.5], ['New Zealand', 'hdi_rank', 2022, 16.0]]
     """
-    frame, name = _table(data, "UNDP composite indices")
+    read = _table(data, "UNDP composite indices", sep=sep, decimal=decimal)
+    frame, name = read.frame, read.name
     _require(frame, ("iso3", "country"), name, "a UNDP composite indices file")
     aggregate = frame["iso3"].astype(str).str.startswith("ZZ")
     countries = frame[~aggregate]
@@ -207,7 +372,7 @@ def read_undp(
         if years is not None and year not in years:
             continue
         found.add(match["code"])
-        values = _numbers(countries[column], str(column), name, problems)
+        values = _numbers(countries[column], str(column), read, problems, decimal)
         parts.append(
             pd.DataFrame(
                 {
@@ -259,11 +424,14 @@ OECD_GROUPS = {"TOT": "all", "MN": "men", "WMN": "women", "HGH": "high_income", 
 """OECD.Stat ``INEQUALITY`` codes and the population groups they become."""
 
 
-def read_oecd(data: Table, *, year: int | None = None) -> pd.DataFrame:
+def read_oecd(
+    data: Table, *, year: int | None = None, sep: str = ",", decimal: str = "."
+) -> pd.DataFrame:
     """An OECD.Stat (SDMX) CSV export, tidy: ``jurisdiction`` (the country name), ``group``
     (from ``INEQUALITY``), ``indicator`` (the ``INDICATOR`` code), ``year`` (from a
     ``TIME``/``Time``/``Year`` column, else ``year=``), ``value`` and ``unit``. Rows of the
     OECD aggregate (``LOCATION`` ``OECD``) are left out and listed in ``attrs["aggregates"]``.
+    ``sep`` and ``decimal`` say how a CSV is written.
 
     >>> import pandas as pd
     >>> export = pd.DataFrame({"LOCATION": ["NZL"], "Country": ["New Zealand"],
@@ -271,7 +439,8 @@ def read_oecd(data: Table, *, year: int | None = None) -> pd.DataFrame:
     >>> read_oecd(export, year=2015).to_dict("records")[0]["unit"]
     'year'
     """
-    frame, name = _table(data, "OECD.Stat export")
+    read = _table(data, "OECD.Stat export", sep=sep, decimal=decimal)
+    frame, name = read.frame, read.name
     _require(frame, ("LOCATION", "INDICATOR", "Value"), name, "an OECD.Stat export")
     problems = Problems()
     units = frame["Unit"].astype(str) if "Unit" in frame.columns else None
@@ -285,6 +454,7 @@ def read_oecd(data: Table, *, year: int | None = None) -> pd.DataFrame:
                     + f" (known: {', '.join(OECD_UNITS)})",
                     ("rows", row, "Unit"),
                     name,
+                    read.line(frame.index[row]),
                 )
             )
     groups = frame["INEQUALITY"].astype(str) if "INEQUALITY" in frame.columns else None
@@ -297,6 +467,7 @@ def read_oecd(data: Table, *, year: int | None = None) -> pd.DataFrame:
                     + did_you_mean(code, list(OECD_GROUPS)),
                     ("rows", row, "INEQUALITY"),
                     name,
+                    read.line(frame.index[row]),
                 )
             )
     time = next((c for c in ("TIME", "Time", "Year", "TIME_PERIOD") if c in frame.columns), None)
@@ -315,7 +486,7 @@ def read_oecd(data: Table, *, year: int | None = None) -> pd.DataFrame:
             "group": groups[~aggregate].map(OECD_GROUPS) if groups is not None else "all",
             "indicator": rows["INDICATOR"].astype(str),
             "year": rows[time].astype(int) if time is not None else year,
-            "value": _numbers(rows["Value"], "Value", name, problems),
+            "value": _numbers(rows["Value"], "Value", read, problems, decimal),
         }
     )
     problems.raise_if_any(f"{name} holds values that are not numbers")
@@ -350,12 +521,20 @@ class SdrData:
 
 
 def read_sdr(
-    data: Table, *, values: str = "raw", edition: int = 2021, sheet: str = SDR_SHEETS[0]
+    data: Table,
+    *,
+    values: str = "raw",
+    edition: int = 2021,
+    sheet: str = SDR_SHEETS[0],
+    sep: str = ",",
+    decimal: str = ".",
 ) -> SdrData:
     """The SDR database (the workbook, its data sheet as a DataFrame, or that sheet saved as
     CSV), tidy: one row per country and indicator code (``sdg1_wpc``...), the ``values``
     being the ``"raw"`` indicator values or the SDSN's ``"normalised"`` scores (0-100), all
     in the ``edition`` year (the value columns hold the latest observation of each series).
+    A workbook's ``sheet`` is read cell by cell, so an error value (``#N/A``) is refused at its
+    sheet row; ``sep`` and ``decimal`` say how a CSV is written.
 
     Read raw, an indicator whose raw-value column is empty in every row while its normalised
     scores are published (``sdg16_safe`` in 2021: Gallup's survey, whose values the SDSN
@@ -374,9 +553,10 @@ def read_sdr(
     if values not in ("raw", "normalised"):
         raise WellbeingBudgetError("values is 'raw' or 'normalised'")
     if not isinstance(data, pd.DataFrame) and Path(data).suffix.lower() in (".xlsx", ".xlsm"):
-        frame, name = _sheet(data, sheet, "the SDR data"), str(data)
+        read = _sheet(Path(data), sheet, "the SDR data")
     else:
-        frame, name = _table(data, "SDR data")
+        read = _table(data, "SDR data", sep=sep, decimal=decimal)
+    frame, name = read.frame, read.name
     _require(frame, ("Country", "Regions used for the SDR"), name, "the SDR data sheet")
     aggregates: tuple[str, ...] = ()
     if "Country Code ISO3" in frame.columns:
@@ -409,7 +589,7 @@ def read_sdr(
                     "jurisdiction": frame["Country"].astype(str),
                     "indicator": code,
                     "year": edition,
-                    "value": _numbers(frame[column], column, name, problems),
+                    "value": _numbers(frame[column], column, read, problems, decimal),
                     "region": frame["Regions used for the SDR"].astype(str),
                 }
             )
@@ -486,9 +666,11 @@ def sdg_index_framework(
         ".xlsx",
         ".xlsm",
     ):
-        table, name = _sheet(codebook, SDR_SHEETS[1], "the SDR codebook"), str(codebook)
+        read = _sheet(Path(codebook), SDR_SHEETS[1], "the SDR codebook")
+        table, name = read.frame, read.name
     else:
-        table, name = _table(codebook, "SDR codebook")
+        read = _table(codebook, "SDR codebook")
+        table, name = read.frame, read.name
     needed = ("IndCode", "SDG", "Global", "Indicator", "Optimum (= 100)", "Lower Bound (=0)")
     _require(table, needed, name, "the SDR codebook")
     rows = table[table["Global"].astype(str).str.strip().str.lower() == "yes"]
@@ -584,12 +766,13 @@ TIDY_EXTRA = ("iso3", "group", "unit")
 ``year`` and ``value``."""
 
 
-def _read_tidy(data: Table) -> pd.DataFrame:
+def _read_tidy(data: Table, *, sep: str = ",", decimal: str = ".") -> pd.DataFrame:
     """A tidy table of indicator data (``jurisdiction`` or the publisher's ``country``, with
     ``iso3`` beside it; ``indicator``, ``year``, ``value``; optional ``group``, ``unit``),
     checked as far as it can be without a framework: every column known, values numbers,
     years whole, no observation twice. Empty values are missing observations."""
-    frame, name = _table(data, "indicator data")
+    read = _table(data, "indicator data", sep=sep, decimal=decimal)
+    frame, name = read.frame, read.name
     place = "jurisdiction" if "jurisdiction" in frame.columns else "country"
     _require(frame, (place, "indicator", "year", "value"), name, "tidy indicator data")
     problems = Problems()
@@ -601,25 +784,25 @@ def _read_tidy(data: Table) -> pd.DataFrame:
                     f"unknown column {str(column)!r}{did_you_mean(str(column), known)}",
                     ("columns",),
                     name,
-                    1,
+                    read.header_line,
                     list(frame.columns).index(column) + 1,
                 )
             )
-    values = _numbers(frame["value"], "value", name, problems)
-    years = _numbers(frame["year"], "year", name, problems)
+    values = _numbers(frame["value"], "value", read, problems, decimal)
+    years = _numbers(frame["year"], "year", read, problems)
     fractional = np.flatnonzero((years.notna() & (years % 1 != 0)).to_numpy())
-    problems.count(len(fractional) - problems.room)
     missing_year = np.flatnonzero(frame["year"].isna().to_numpy())
-    for position in [*fractional, *missing_year][: problems.room]:
+    not_whole = [*fractional, *missing_year]
+    problems.count(len(not_whole) - problems.room)
+    for position in not_whole[: problems.room]:
         problems.append(
             Problem(
                 f"year {str(frame['year'].iloc[position])!r} is not a whole year",
                 ("rows", int(position), "year"),
                 name,
-                int(position) + 2,
+                read.line(frame.index[position]),
             )
         )
-    problems.count(len(missing_year) - problems.room)
     problems.raise_if_any(f"{name} is not valid indicator data")
     tidy = pd.DataFrame(
         {
@@ -630,6 +813,8 @@ def _read_tidy(data: Table) -> pd.DataFrame:
             "value": values,
         }
     )
+    if "unit" in frame.columns:  # kept, so that a framework converts each unit it names
+        tidy["unit"] = frame["unit"]
     tidy = tidy[tidy["value"].notna()].reset_index(drop=True)
     _refuse_duplicates(tidy, ["jurisdiction", "group", "indicator", "year"], name)
     return tidy
@@ -644,7 +829,11 @@ class Layout:
     tidy: bool
     """Whether the table is already tidy (one observation per row)."""
     read: Any = field(repr=False)
-    """The reader: a path or DataFrame in, tidy indicator data out."""
+    """The reader: a path or DataFrame in (and for a CSV, ``sep=`` and ``decimal=``), tidy
+    indicator data out."""
+    options: dict[str, Any] = field(default_factory=dict)
+    """How a file recognised by :func:`recognise_file` is read (``layout.read(path,
+    **layout.options)``): its separator and decimal mark, or the sheet of a workbook."""
 
 
 def recognise_layout(columns: list[str] | tuple[str, ...] | set[str]) -> Layout | None:
@@ -660,14 +849,109 @@ def recognise_layout(columns: list[str] | tuple[str, ...] | set[str]) -> Layout 
     names = {str(c).strip() for c in columns}
     if {"iso3", "country"} <= names and any(UNDP_COLUMN.match(c) for c in names):
         codes = sorted({m["code"] for c in names if (m := UNDP_COLUMN.match(c))})
-        return Layout("UNDP composite indices", False, lambda d: read_undp(d, indicators=codes))
+        return Layout(
+            "UNDP composite indices", False, lambda d, **kw: read_undp(d, indicators=codes, **kw)
+        )
     if {"LOCATION", "INDICATOR", "Value"} <= names:
         timed = bool({"TIME", "Time", "Year", "TIME_PERIOD"} & names)
         # a single-year export takes its year when read (year=); any year checks the rest
-        return Layout("OECD.Stat export", False, lambda d: read_oecd(d, year=None if timed else 0))
+        return Layout(
+            "OECD.Stat export", False, lambda d, **kw: read_oecd(d, year=None if timed else 0, **kw)
+        )
     if {"Country", "Regions used for the SDR"} <= names:
-        return Layout("SDSN SDR data sheet", False, lambda d: read_sdr(d).data)
+        return Layout("SDSN SDR data sheet", False, lambda d, **kw: read_sdr(d, **kw).data)
     if {"indicator", "year", "value"} <= names and names & {"jurisdiction", "country"}:
         name = "tidy" if "jurisdiction" in names else "tidy (by country)"
         return Layout(name, True, _read_tidy)
+    return None
+
+
+_SEPARATORS = (",", ";", "\t")
+
+
+def _header(path: Path, sep: str) -> list[str]:
+    """The first row of a CSV that is not blank, split by ``sep`` (UTF-8, else Latin-1)."""
+    with path.open("rb") as handle:
+        raw = handle.read(1 << 20)  # a header longer than a megabyte is no header
+    if len(raw) == 1 << 20 and b"\n" in raw:
+        raw = raw[: raw.rfind(b"\n") + 1]  # whole lines only: no character cut in two
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = raw.decode("latin-1")
+    try:
+        for record in csv.reader(io.StringIO(text, newline=""), delimiter=sep):
+            if any(cell.strip() for cell in record):
+                return [cell.strip() for cell in record]
+    except csv.Error:
+        pass
+    return []
+
+
+def _workbook_layout(path: Path) -> Layout | None:
+    openpyxl = require_openpyxl()
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception:  # not a workbook at all: the proposals reader says why, located
+        return None
+    try:
+        for sheet in book.worksheets:
+            first = next(sheet.iter_rows(min_row=1, max_row=1, values_only=True), ())
+            layout = recognise_layout([str(c) for c in first if c is not None])
+            if layout is not None and layout.name == "SDSN SDR data sheet":
+                title = str(sheet.title)
+                year = re.search(r"(19|20)\d\d", title)
+                edition = int(year[0]) if year else 2021
+                return Layout(
+                    layout.name,
+                    False,
+                    lambda d, **kw: read_sdr(d, **kw).data,
+                    {"sheet": title, "edition": edition},
+                )
+    finally:
+        book.close()
+    return None
+
+
+def recognise_file(
+    path: str | os.PathLike[str], *, sep: str | None = None, decimal: str = "."
+) -> Layout | None:
+    """The layout of the indicator data in a file, with how to read it (``options``):
+
+    * a CSV: its first row that is not blank, split by ``sep`` or, when none is given, by
+      the separator that makes it a known header (``,``, ``;`` or tab; ``;`` tried first with
+      ``decimal=","``). The decimal mark is ``decimal``, except that a file found separated
+      by commas has decimal points (a comma cannot be both);
+    * a workbook (``.xlsx``, ``.xlsm``): the SDSN SDR database, recognised by its data sheet
+      (whatever the sheet is called), the edition taken from the sheet's name.
+
+    ``None`` when the file holds none of the layouts :func:`recognise_layout` knows (or
+    cannot be opened: its reader then says why).
+
+    >>> import tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "undp.csv"
+    >>> _ = path.write_text("iso3;country;le_2022\\nNZL;New Zealand;82,5\\n")
+    >>> layout = recognise_file(path, decimal=",")
+    >>> layout.name, layout.options
+    ('UNDP composite indices', {'sep': ';', 'decimal': ','})
+    >>> layout.read(path, **layout.options).value.tolist()
+    [82.5]
+    """
+    path = Path(path)
+    try:
+        if path.suffix.lower() in (".xlsx", ".xlsm"):
+            return _workbook_layout(path)
+        if sep is not None:
+            candidates: tuple[str, ...] = (sep,)
+        elif decimal == ",":
+            candidates = (";", ",", "\t")
+        else:
+            candidates = _SEPARATORS
+        for candidate in candidates:
+            layout = recognise_layout(_header(path, candidate))
+            if layout is not None:
+                mark = "." if candidate == "," and sep is None else decimal
+                return replace(layout, options={"sep": candidate, "decimal": mark})
+    except OSError:
+        return None  # the reader that follows reports it, with the file's name
     return None
