@@ -29,7 +29,14 @@ from numpy.typing import NDArray
 
 from ..errors import PathElement, Problem, UnitError
 from ..model.base import ID_PATTERN
-from ..model.proposal import Origin, Proposal, ProposalSet
+from ..model.proposal import (
+    ImpactColumns,
+    MoneyColumns,
+    Origin,
+    Proposal,
+    ProposalField,
+    ProposalSet,
+)
 from ..units import MAX_MAGNITUDE, Quantity, conversion_factor, currency_of, parse_quantity
 from .files import display_name
 from .tables import (
@@ -605,6 +612,7 @@ class _TableColumns:
         self.view = _ColumnTable(sheet, parsed)
         self.cost_view = _ColumnTable(costs, self.cost_parsed) if costs is not None else None
         self.arrays = self._arrays()
+        self._proposal_columns: dict[str, tuple[object, ...]] = {}
 
     def _costs(self, costs: _Sheet) -> None:
         import pandas as pd
@@ -747,6 +755,45 @@ class _TableColumns:
     def proposal_ids(self) -> tuple[str, ...]:
         return self.ids
 
+    def proposal_column(self, name: ProposalField) -> tuple[object, ...]:
+        found = self._proposal_columns.get(name)
+        if found is None:
+            # A proposal-level value where given (rows that give one agree: checked when
+            # read), else the model's default: no list, since title and lead agency are
+            # required on some row of every proposal.
+            values = _first_values(self.parsed[name], self.order, self.starts)
+            found = tuple(() if v is None else v for v in values)
+            self._proposal_columns[name] = found
+        return found
+
+    def impact_columns(self) -> ImpactColumns:
+        order, parsed = self.order, self.parsed
+        return ImpactColumns(
+            proposal=tuple(self.impact_proposal[order].tolist()),
+            change=_quantities_at(parsed["change"], order),
+            relative_change=_quantities_at(parsed["relative_change"], order),
+            people=_quantities_at(parsed["people"], order),
+            evidence=_values_at(parsed["evidence"], order, None),
+        )
+
+    def money_columns(self) -> MoneyColumns:
+        if self.cost_sheet is None or not self.cost_sheet.n_rows:
+            return MoneyColumns((), (), (), (), ())
+        parsed = self.cost_parsed
+        kind = _values_at(parsed["kind"], np.arange(self.cost_sheet.n_rows), "cost")
+        fiscal = np.array([k != "cost" for k in kind], dtype=np.bool_)
+        # As a proposal lists them: its costs, then its fiscal effects, each in row order
+        # (lexsort is stable).
+        rows = np.lexsort((fiscal, self.cost_proposal)).astype(np.int64)
+        amounts = _quantities_at(parsed["amount"], rows)
+        return MoneyColumns(
+            proposal=tuple(self.cost_proposal[rows].tolist()),
+            kind=tuple(kind[r] for r in rows.tolist()),
+            year=_values_at(parsed["year"], rows, None),
+            amount=amounts,  # type: ignore[arg-type]
+            budget=_values_at(parsed["budget"], rows, "operating"),
+        )
+
     def _rows(self, index: int) -> tuple[list[int], list[int]]:
         lo = int(self.starts[index])
         rows = self.order[lo : lo + int(self.counts[index])].tolist()
@@ -773,6 +820,23 @@ class _TableColumns:
 
     def origin(self, index: int) -> Origin:
         return Origin(self._assembled(index)[1])
+
+
+def _quantities_at(parsed: _Parsed, rows: NDArray[np.int64]) -> tuple[Quantity | None, ...]:
+    """The quantity of a column on each of these rows (None where empty), as the row-by-row
+    gathering builds it."""
+    table: list[Quantity | None] = [
+        Quantity(m, parsed.units[u])
+        for m, u in zip(parsed.magnitude.tolist(), parsed.unit.tolist(), strict=True)
+    ]
+    table.append(None)
+    return tuple(table[c] for c in parsed.codes[rows].tolist())
+
+
+def _values_at(parsed: _Parsed, rows: NDArray[np.int64], default: Any) -> tuple[Any, ...]:
+    """The value of a column on each of these rows (``default`` where empty)."""
+    table = [*parsed.values, default]
+    return tuple(table[c] for c in parsed.codes[rows].tolist())
 
 
 def _first_values(
