@@ -346,7 +346,14 @@ def test_a_varied_card_read_as_columns_reads_as_a_card_of_objects() -> None:
     costs = costs.where(costs.notna(), None)
     columns = load_proposal_tables(impacts, costs)
     assert columns.source is not None
-    objects = ProposalSet(_load_tables(impacts, costs, ".", ",", DEFAULT_TABLE_LIMITS).proposals)
+    rows = _load_tables(impacts, costs, ".", ",", DEFAULT_TABLE_LIMITS)
+    objects = ProposalSet(rows.proposals)
+    # Origins are worked out when they locate a problem, and locate it as the row reader does.
+    for path in (("impacts", 0, "change"), ("costs", 0, "amount"), ("title",)):
+        assert [o.problem(path, "m") for o in columns.origins] == [
+            o.problem(path, "m") for o in rows.origins
+        ]
+    assert all(item is None for item in columns._items)
     assert columns.agencies == (
         ("Health", "Education", "Police"),
         ("Police",),

@@ -819,7 +819,15 @@ class _TableColumns:
         return Proposal.model_validate(data)
 
     def origin(self, index: int) -> Origin:
-        return Origin(self._assembled(index)[1])
+        # Assembled only when a problem is located: a set's origins cost nothing until then.
+        located: list[Callable[[tuple[PathElement, ...]], Problem]] = []
+
+        def where(path: tuple[PathElement, ...]) -> Problem:
+            if not located:
+                located.append(self._assembled(index)[1])
+            return located[0](path)
+
+        return Origin(where)
 
 
 def _quantities_at(parsed: _Parsed, rows: NDArray[np.int64]) -> tuple[Quantity | None, ...]:

@@ -361,7 +361,8 @@ class ProposalSet(Sequence[Proposal]):
 
     @property
     def origins(self) -> tuple[Origin, ...]:
-        """Where each proposal was written (empty when unknown)."""
+        """Where each proposal was written (empty when unknown; for a set read from a table,
+        each is worked out when it locates a problem)."""
         if self.source is not None:
             return tuple(self.source.origin(i) for i in range(len(self._items)))
         return self._origins
@@ -468,7 +469,10 @@ class ProposalSet(Sequence[Proposal]):
         return iter(self.proposals)
 
     def _key(self) -> tuple[object, ...]:
-        return (self.proposals, self.origins, self.name, self.title, self.note)
+        # Origins compare equal whatever they point at (where they were written is not what
+        # a bid is): only whether they are known, one per proposal, tells two sets apart.
+        known = self.source is not None or bool(self._origins)
+        return (self.proposals, known, self.name, self.title, self.note)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, ProposalSet):
