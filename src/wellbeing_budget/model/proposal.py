@@ -229,7 +229,18 @@ class Origin:
 class ImpactColumns:
     """Every impact of a set as columns: proposal by proposal, each proposal's impacts in
     the order written (``proposal`` is the proposal's position in the set), each value as
-    the :class:`Impact` holds it."""
+    the :class:`Impact` holds it (:meth:`ProposalSet.impact_columns`).
+
+    >>> import pandas as pd, wellbeing_budget as wb
+    >>> bids = wb.load_proposals(pd.DataFrame({"proposal": ["a", "a"], "title": ["A", None],
+    ...     "lead_agency": ["Health", None], "indicator": ["x", "y"],
+    ...     "change": ["1 year", "2 point"], "people": ["1 thousand person", "500"],
+    ...     "start": [2021, 2021], "duration": ["3 years", "3 years"],
+    ...     "evidence": ["low", "high"]}))
+    >>> columns = bids.impact_columns()
+    >>> [str(q) for q in columns.change], columns.people_counts, columns.evidence
+    (['1 year', '2 point'], (1000.0, 500.0), ('low', 'high'))
+    """
 
     proposal: tuple[int, ...]
     change: tuple[Quantity | None, ...]
@@ -250,7 +261,7 @@ class ImpactColumns:
 class MoneyColumns:
     """Every money line of a set as columns: proposal by proposal, its costs then its fiscal
     effects, each in the order written (``kind`` is ``cost`` for a cost, else the fiscal
-    effect's kind)."""
+    effect's kind; :meth:`ProposalSet.money_columns`)."""
 
     proposal: tuple[int, ...]
     kind: tuple[Literal["cost", "saving", "revenue"], ...]
