@@ -59,7 +59,16 @@ if TYPE_CHECKING:
         Source,
     )
     from .model.limits import MoneyLimit
-    from .model.proposal import FiscalEffect, Impact, MoneyLine, Proposal, ProposalSet, Timing
+    from .model.proposal import (
+        FiscalEffect,
+        Impact,
+        ImpactColumns,
+        MoneyColumns,
+        MoneyLine,
+        Proposal,
+        ProposalSet,
+        Timing,
+    )
     from .model.uncertainty import CostOverrun, EvidenceUncertainty, Uncertainty
     from .model.values import MoneyValue, ValueSet
     from .units import Quantity, ureg
@@ -113,6 +122,8 @@ _LAZY = {
     "Source": ".model.framework",
     "FiscalEffect": ".model.proposal",
     "Impact": ".model.proposal",
+    "ImpactColumns": ".model.proposal",
+    "MoneyColumns": ".model.proposal",
     "MoneyLine": ".model.proposal",
     "Proposal": ".model.proposal",
     "ProposalSet": ".model.proposal",
@@ -136,8 +147,10 @@ __all__ = [
     "Framework",
     "FrameworkNotFoundError",
     "Impact",
+    "ImpactColumns",
     "Indicator",
     "IndicatorCatalogue",
+    "MoneyColumns",
     "MoneyLimit",
     "MoneyLine",
     "MoneyValue",

@@ -255,10 +255,12 @@ def _yearly_costs(card: Scorecard) -> dict[tuple[int, str], FloatArray]:
     """(year, operating|capital) -> gross cost of each proposal, in the framework's currency."""
     n = len(card)
     table: dict[tuple[int, str], FloatArray] = {}
-    for p, proposal in enumerate(card.proposals):
-        for line in proposal.costs:
-            key = (line.year, line.budget)
-            table.setdefault(key, np.zeros(n))[p] += line.amount.to(card.currency)
+    lines = card.proposals.money_columns()
+    for p, kind, year, amount, budget in zip(
+        lines.proposal, lines.kind, lines.year, lines.amount, lines.budget, strict=True
+    ):
+        if kind == "cost":
+            table.setdefault((year, budget), np.zeros(n))[p] += amount.to(card.currency)
     return table
 
 
@@ -551,7 +553,7 @@ def _with_floor(
     floor: float,
     current: FloatArray,
 ) -> FloatArray:
-    ids = [p.id for p in card.proposals]
+    ids = list(card.proposals.ids)
     money = _limits(card, limits)
     _, _, _, rows, amounts = _limit_rows(card, money)
     slack = 1e-9 * max(abs(floor), 1.0)
@@ -592,13 +594,14 @@ def mission_summary(card: Scorecard, missions: Mapping[str, Sequence[str]]) -> p
         or column in ("cost_npv", "fiscal_npv", "net_cost_npv", "benefit_npv", "npsv")
         or column in ("benefit_npv_low", "benefit_npv_high")
     ]
+    agencies_of = card.proposals.agencies
     records = []
     for name, members in missions.items():
         rows = [_index(ids, p, f"mission {name!r}") for p in members]
         part = summary.iloc[rows]
         record: dict[str, Any] = {"mission": name, "n_proposals": len(rows)}
         record.update({str(k): v for k, v in part[additive].sum().items()})
-        agencies = {a for p in members for a in card.proposals.get(p).agencies}
+        agencies = {a for r in rows for a in agencies_of[r]}
         record["n_agencies"] = len(agencies)
         records.append(record)
     return pd.DataFrame(records).set_index("mission")

@@ -118,7 +118,7 @@ class Reexpressed:
     def to_frame(self) -> pd.DataFrame:
         """Tidy: proposal, pillar, domain, generation, effect_years; effects with no
         counterpart in the target framework appear under domain ``(unmapped)``."""
-        ids = [p.id for p in self.card.proposals]
+        ids = list(self.card.proposals.ids)
         rows: list[tuple[str, str | None, str, str, float]] = []
         for generation, values, lost in self._generations():
             for k, domain in enumerate(self.target.domains):
@@ -222,7 +222,7 @@ class Rescored:
         values = self.current if generation == "current" else self.future
         blind = self.blind_current if generation == "current" else self.blind_future
         seen = self.seen_current if generation == "current" else self.seen_future
-        frame = pd.DataFrame(index=pd.Index([p.id for p in self.card.proposals], name="id"))
+        frame = pd.DataFrame(index=pd.Index(list(self.card.proposals.ids), name="id"))
         for pillar in self.target.pillars:
             cols = [k for k, d in enumerate(self.target.domains) if d.pillar == pillar]
             frame[pillar.value] = values[:, cols].sum(axis=1)

@@ -225,9 +225,7 @@ class Scorecard:
         domain_of = [framework.domains[d] for d in c.indicator_domain]
         per_impact = pd.DataFrame(
             {
-                "proposal": np.array([p.id for p in self.proposals], dtype=object)[
-                    c.impact_proposal
-                ],
+                "proposal": np.array(self.proposals.ids, dtype=object)[c.impact_proposal],
                 "pillar": np.array([d.pillar.value for d in domain_of], dtype=object)[
                     c.impact_indicator
                 ],
@@ -251,7 +249,7 @@ class Scorecard:
             var_name="generation",
             value_name="effect_years",
         )
-        order = {p.id: n for n, p in enumerate(self.proposals)}
+        order = {ident: n for n, ident in enumerate(self.proposals.ids)}
         tidy["_p"] = tidy["proposal"].map(order)
         tidy["_g"] = tidy["generation"].map({"current": 0, "future": 1})
         tidy = tidy.sort_values(["_p", "_g"], kind="stable").drop(columns=["_p", "_g"])
@@ -286,12 +284,11 @@ class Scorecard:
         slot = c.impact_proposal * k + self._impact_pillar()
         by_pillar_now = np.bincount(slot, weights=now, minlength=n * k).reshape(n, k)
         by_pillar_later = np.bincount(slot, weights=later, minlength=n * k).reshape(n, k)
+        # Read a column at a time: a set loaded from a table builds no proposal for this.
+        bids = self.proposals
         frame = pd.DataFrame(
-            {
-                "title": [p.title for p in self.proposals],
-                "lead_agency": [p.lead_agency for p in self.proposals],
-            },
-            index=pd.Index([p.id for p in self.proposals], name="proposal"),
+            {"title": list(bids.titles), "lead_agency": list(bids.lead_agencies)},
+            index=pd.Index(list(bids.ids), name="proposal"),
         )
         for i, name in enumerate(PILLAR_NAMES):
             frame[f"current_{name}"] = by_pillar_now[:, i]
@@ -329,7 +326,7 @@ class Scorecard:
         wealth = c.domain_wealth[c.indicator_domain[c.impact_indicator]]
         frame["current_wealth"] = np.bincount(c.impact_proposal, now * wealth, minlength=n)
         frame["future_wealth"] = np.bincount(c.impact_proposal, later * wealth, minlength=n)
-        frame["n_agencies"] = [len(p.agencies) for p in self.proposals]
+        frame["n_agencies"] = [len(agencies) for agencies in bids.agencies]
         nonzero = (now != 0) | (later != 0)
         domains = c.indicator_domain[c.impact_indicator]
         frame["n_pillars"] = _distinct_counts(c.impact_proposal, self._impact_pillar(), nonzero, n)
@@ -360,7 +357,7 @@ class Scorecard:
         n, k = len(self.proposals), len(c.domain_ids)
         base = c.indicator_own_weight[c.impact_indicator] * r.evidence_weight
         slot = c.impact_proposal * k + c.indicator_domain[c.impact_indicator]
-        ids = pd.Index([p.id for p in self.proposals], name="proposal")
+        ids = pd.Index(list(self.proposals.ids), name="proposal")
         domains = pd.Index(list(c.domain_ids), name="domain")
         tables = {
             generation: pd.DataFrame(
@@ -426,8 +423,8 @@ class Scorecard:
         after discounting, the weights, and the present value of each money line."""
         if self._positions is None:
             positions: dict[str, int] = {}
-            for n, bid in enumerate(self.proposals):
-                positions.setdefault(bid.id, n)
+            for n, ident in enumerate(self.proposals.ids):
+                positions.setdefault(ident, n)
             self._positions = positions
         p = self._positions.get(proposal_id, -1)
         if p < 0:
@@ -521,22 +518,30 @@ class Scorecard:
                 "value_source",
             )
         }
-        proposals = self.proposals
+        # What was written, read a column at a time (a set loaded from a table builds no
+        # proposal for this); compiled row k is impact impact_index[k] of its proposal.
+        written_impacts = self.proposals.impact_columns()
+        first = np.concatenate(
+            [[0], np.cumsum(np.bincount(written_impacts.proposal, minlength=len(self)))]
+        ).astype(np.int64)
+        at = (first[c.impact_proposal] + c.impact_index).tolist()
+        changes, relatives = written_impacts.change, written_impacts.relative_change
+        evidences, people_counts = written_impacts.evidence, written_impacts.people_counts
         for row in range(c.n_impacts):
-            impact = proposals[int(c.impact_proposal[row])].impacts[int(c.impact_index[row])]
+            k = at[row]
+            change = changes[k]
             indicator, population_source, (value_label, per_unit, price_year), value_source = facts[
                 c.indicator_ids[c.impact_indicator[row]]
             ]
-            written = impact.change if impact.change is not None else impact.relative_change
             columns["impact"].append(int(c.impact_index[row]))
             columns["indicator"].append(indicator.id)
             columns["group"].append(c.groups[c.impact_group[row]])
-            columns["evidence"].append(impact.evidence)
+            columns["evidence"].append(evidences[k])
             columns["written"].append(
-                ("" if impact.change is not None else "relative ") + str(written)
+                str(change) if change is not None else "relative " + str(relatives[k])
             )
             columns["unit"].append(indicator.unit)
-            columns["people"].append(impact.people_count)
+            columns["people"].append(people_counts[k])
             columns["describes"].append(indicator.describes)
             columns["population_source"].append(population_source)
             columns["direction"].append(indicator.direction.kind)
@@ -612,20 +617,17 @@ class Scorecard:
             r = self.result
             names = ("kind", "year", "written", "amount", "discount_factor", "present_value")
             columns: dict[str, list[Any]] = {name: [] for name in names}
-            owner: list[int] = []
-            for n, proposal in enumerate(self.proposals):
-                for kind, lines in (("cost", proposal.costs), ("fiscal", proposal.fiscal_effects)):
-                    for line in lines:
-                        amount = line.amount.to(self.currency)
-                        factor = float(r.money_discount[line.year - self.base_year])
-                        columns["kind"].append(getattr(line, "kind", kind))
-                        columns["year"].append(line.year)
-                        columns["written"].append(str(line.amount))
-                        columns["amount"].append(amount)
-                        columns["discount_factor"].append(factor)
-                        columns["present_value"].append(amount * factor)
-                        owner.append(n)
-            cached = (pd.DataFrame(columns), np.asarray(owner, dtype=np.int64))
+            lines = self.proposals.money_columns()
+            for kind, year, written in zip(lines.kind, lines.year, lines.amount, strict=True):
+                amount = written.to(self.currency)
+                factor = float(r.money_discount[year - self.base_year])
+                columns["kind"].append(kind)
+                columns["year"].append(year)
+                columns["written"].append(str(written))
+                columns["amount"].append(amount)
+                columns["discount_factor"].append(factor)
+                columns["present_value"].append(amount * factor)
+            cached = (pd.DataFrame(columns), np.asarray(lines.proposal, dtype=np.int64))
             self._money_table = cached
         table, owners = cached
         lo, hi = np.searchsorted(owners, [p, p + 1])
@@ -667,6 +669,7 @@ class Scorecard:
         c, r = self.compiled, self.result
         framework = self.framework
         by_id = {i.id: i for i in framework.indicators}
+        ids = self.proposals.ids
         rows = []
         for k in np.flatnonzero(c.impact_value < 0):
             indicator = by_id[c.indicator_ids[c.impact_indicator[k]]]
@@ -680,7 +683,7 @@ class Scorecard:
                 reason = f"value set {framework.values.id!r} has no value {indicator.value!r}"
             rows.append(
                 {
-                    "proposal": self.proposals[int(c.impact_proposal[k])].id,
+                    "proposal": ids[int(c.impact_proposal[k])],
                     "impact": int(c.impact_index[k]),
                     "indicator": indicator.id,
                     "effect_years_current": r.current[k] * r.weight[k],
@@ -702,7 +705,7 @@ class Scorecard:
         """One row per impact of every proposal, with the steps of :meth:`explain`."""
         c, r = self.compiled, self.result
         by_id = {i.id: i for i in self.framework.indicators}
-        ids = np.array([p.id for p in self.proposals], dtype=object)
+        ids = np.array(self.proposals.ids, dtype=object)
         indicator_ids = np.array(c.indicator_ids, dtype=object)[c.impact_indicator]
         return pd.DataFrame(
             {

@@ -69,7 +69,7 @@ class Sensitivity:
         self.metric = metric
         self.factors = factors
         self.inputs = inputs
-        self.ids = [p.id for p in card.proposals]
+        self.ids = list(card.proposals.ids)
         self._discount = discount_cards
         self.package_options = dict(package_options) if package_options else None
         c, r = card.compiled, card.result

@@ -220,7 +220,7 @@ class Simulation:
         self.result = draws
         self.inputs = inputs
         self.settings = settings
-        self.ids = [p.id for p in card.proposals]
+        self.ids = list(card.proposals.ids)
         self._rank_counts: np.ndarray[Any, Any] | None = None
 
     def __repr__(self) -> str:

@@ -17,8 +17,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..errors import Problem, UnitError, ValidationError, WellbeingBudgetError, did_you_mean
+from ..io.columns import TableArrays, table_arrays
 from ..io.files import paused_gc
-from ..io.tables import TableArrays, table_arrays
 from ..io.validation import sort_problems
 from ..model.base import Source
 from ..model.framework import DiscountSpec, Framework, Indicator, Pillar

@@ -29,9 +29,12 @@ __all__ = [
     "Evidence",
     "FiscalEffect",
     "Impact",
+    "ImpactColumns",
+    "MoneyColumns",
     "MoneyLine",
     "Origin",
     "Proposal",
+    "ProposalField",
     "ProposalSet",
     "ProposalSource",
     "Timing",
@@ -222,6 +225,55 @@ class Origin:
         return Problem(message, template.path, template.file, template.line, template.column)
 
 
+@dataclass(frozen=True)
+class ImpactColumns:
+    """Every impact of a set as columns: proposal by proposal, each proposal's impacts in
+    the order written (``proposal`` is the proposal's position in the set), each value as
+    the :class:`Impact` holds it (:meth:`ProposalSet.impact_columns`).
+
+    >>> import pandas as pd, wellbeing_budget as wb
+    >>> bids = wb.load_proposals(pd.DataFrame({"proposal": ["a", "a"], "title": ["A", None],
+    ...     "lead_agency": ["Health", None], "indicator": ["x", "y"],
+    ...     "change": ["1 year", "2 point"], "people": ["1 thousand person", "500"],
+    ...     "start": [2021, 2021], "duration": ["3 years", "3 years"],
+    ...     "evidence": ["low", "high"]}))
+    >>> columns = bids.impact_columns()
+    >>> [str(q) for q in columns.change], columns.people_counts, columns.evidence
+    (['1 year', '2 point'], (1000.0, 500.0), ('low', 'high'))
+    """
+
+    proposal: tuple[int, ...]
+    change: tuple[Quantity | None, ...]
+    relative_change: tuple[Quantity | None, ...]
+    people: tuple[Quantity | None, ...]
+    evidence: tuple[Evidence, ...]
+
+    @property
+    def people_counts(self) -> tuple[float | None, ...]:
+        """The number of people each impact reaches, if per person (as
+        :attr:`Impact.people_count`)."""
+        return tuple(
+            None if q is None else (q.magnitude if q.unit == "" else _count(q)) for q in self.people
+        )
+
+
+@dataclass(frozen=True)
+class MoneyColumns:
+    """Every money line of a set as columns: proposal by proposal, its costs then its fiscal
+    effects, each in the order written (``kind`` is ``cost`` for a cost, else the fiscal
+    effect's kind; :meth:`ProposalSet.money_columns`)."""
+
+    proposal: tuple[int, ...]
+    kind: tuple[Literal["cost", "saving", "revenue"], ...]
+    year: tuple[int, ...]
+    amount: tuple[Quantity, ...]
+    budget: tuple[Literal["operating", "capital"], ...]
+
+
+ProposalField = Literal["title", "lead_agency", "partner_agencies", "groups", "priorities"]
+"""The proposal-level fields a :class:`ProposalSet` serves a column at a time."""
+
+
 class ProposalSource(Protocol):
     """Proposals kept as columns (read from a table): a :class:`ProposalSet` over one builds
     each :class:`Proposal` only when it is asked for."""
@@ -238,6 +290,19 @@ class ProposalSource(Protocol):
 
     def proposal_ids(self) -> tuple[str, ...]:
         """The proposals' ids, in order, without building them."""
+        ...
+
+    def proposal_column(self, name: ProposalField) -> tuple[object, ...]:
+        """Field ``name`` of every proposal, in order, equal to what the built proposals
+        hold, without building them."""
+        ...
+
+    def impact_columns(self) -> ImpactColumns:
+        """Every impact, as columns, without building the proposals."""
+        ...
+
+    def money_columns(self) -> MoneyColumns:
+        """Every money line, as columns, without building the proposals."""
         ...
 
 
@@ -307,7 +372,8 @@ class ProposalSet(Sequence[Proposal]):
 
     @property
     def origins(self) -> tuple[Origin, ...]:
-        """Where each proposal was written (empty when unknown)."""
+        """Where each proposal was written (empty when unknown; for a set read from a table,
+        each is worked out when it locates a problem)."""
         if self.source is not None:
             return tuple(self.source.origin(i) for i in range(len(self._items)))
         return self._origins
@@ -318,6 +384,85 @@ class ProposalSet(Sequence[Proposal]):
         if self.source is not None:
             return self.source.proposal_ids()
         return tuple(p.id for p in self._items if p is not None)
+
+    def _column(self, name: ProposalField) -> tuple[object, ...]:
+        if self.source is not None:
+            return self.source.proposal_column(name)
+        return tuple(getattr(p, name) for p in self._items)
+
+    @property
+    def titles(self) -> tuple[str, ...]:
+        """The proposals' titles, in order (from the columns of a table-loaded set)."""
+        return self._column("title")  # type: ignore[return-value]
+
+    @property
+    def lead_agencies(self) -> tuple[str, ...]:
+        """The proposals' lead agencies, in order."""
+        return self._column("lead_agency")  # type: ignore[return-value]
+
+    @property
+    def partner_agencies(self) -> tuple[tuple[str, ...], ...]:
+        """The proposals' partner agencies, in order."""
+        return self._column("partner_agencies")  # type: ignore[return-value]
+
+    @property
+    def agencies(self) -> tuple[tuple[str, ...], ...]:
+        """Each proposal's agencies, lead first (as :attr:`Proposal.agencies`).
+
+        >>> from wellbeing_budget import Proposal
+        >>> bid = Proposal.model_validate({"id": "a", "title": "A", "lead_agency": "Health",
+        ...     "partner_agencies": ["Police"], "impacts": [{"indicator": "x",
+        ...     "change": "1 year", "evidence": "low",
+        ...     "timing": {"start": 2020, "duration": "1 year"}}]})
+        >>> ProposalSet((bid,)).agencies
+        (('Health', 'Police'),)
+        """
+        return tuple(
+            (lead, *partners)
+            for lead, partners in zip(self.lead_agencies, self.partner_agencies, strict=True)
+        )
+
+    @property
+    def groups(self) -> tuple[tuple[str, ...], ...]:
+        """The population groups each proposal targets, in order."""
+        return self._column("groups")  # type: ignore[return-value]
+
+    @property
+    def priorities(self) -> tuple[tuple[str, ...], ...]:
+        """The framework priorities each proposal serves, in order."""
+        return self._column("priorities")  # type: ignore[return-value]
+
+    def impact_columns(self) -> ImpactColumns:
+        """Every impact as columns, proposal by proposal (from the table's columns for a set
+        read from one: no proposal is built)."""
+        if self.source is not None:
+            return self.source.impact_columns()
+        impacts = [(n, i) for n, p in enumerate(self._items) if p for i in p.impacts]
+        return ImpactColumns(
+            proposal=tuple(n for n, _ in impacts),
+            change=tuple(i.change for _, i in impacts),
+            relative_change=tuple(i.relative_change for _, i in impacts),
+            people=tuple(i.people for _, i in impacts),
+            evidence=tuple(i.evidence for _, i in impacts),
+        )
+
+    def money_columns(self) -> MoneyColumns:
+        """Every money line as columns, proposal by proposal, costs before fiscal effects
+        (from the table's columns for a set read from one)."""
+        if self.source is not None:
+            return self.source.money_columns()
+        lines: list[tuple[int, Literal["cost", "saving", "revenue"], MoneyLine]] = []
+        for n, p in enumerate(self._items):
+            if p is not None:
+                lines.extend((n, "cost", line) for line in p.costs)
+                lines.extend((n, line.kind, line) for line in p.fiscal_effects)
+        return MoneyColumns(
+            proposal=tuple(n for n, _, _ in lines),
+            kind=tuple(kind for _, kind, _ in lines),
+            year=tuple(line.year for _, _, line in lines),
+            amount=tuple(line.amount for _, _, line in lines),
+            budget=tuple(line.budget for _, _, line in lines),
+        )
 
     @overload
     def __getitem__(self, index: int) -> Proposal: ...
@@ -335,7 +480,10 @@ class ProposalSet(Sequence[Proposal]):
         return iter(self.proposals)
 
     def _key(self) -> tuple[object, ...]:
-        return (self.proposals, self.origins, self.name, self.title, self.note)
+        # Origins compare equal whatever they point at (where they were written is not what
+        # a bid is): only whether they are known, one per proposal, tells two sets apart.
+        known = self.source is not None or bool(self._origins)
+        return (self.proposals, known, self.name, self.title, self.note)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, ProposalSet):

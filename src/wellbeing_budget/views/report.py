@@ -590,8 +590,8 @@ def _data(card: Scorecard, language: str | None) -> tuple[dict[str, Any], list[s
             for d in framework.domains
         ],
         "proposals": [
-            {"id": p.id, "net": float(net)}
-            for p, net in zip(card.proposals, summary["net_cost_npv"], strict=True)
+            {"id": ident, "net": float(net)}
+            for ident, net in zip(card.proposals.ids, summary["net_cost_npv"], strict=True)
         ],
         "schedules": schedules,
         "words": {
@@ -803,7 +803,7 @@ def render_report(card: Scorecard, title: str | None = None, language: str | Non
     )
     note = card.proposals.note
     ey = word("effect-years")
-    agencies = len({a for p in card.proposals for a in p.agencies})
+    agencies = len({a for agencies in card.proposals.agencies for a in agencies})
     key = [
         (word("Proposals"), f"<b>{len(card)}</b>"),
         (
