@@ -40,7 +40,7 @@ import pandas as pd
 from ..errors import Problem, UnitError, ValidationError, WellbeingBudgetError, did_you_mean
 from ..model.framework import Framework
 from ..units import delocalise
-from .tables import require_openpyxl
+from .tables import csv_records, require_openpyxl
 from .validation import Problems
 
 __all__ = [
@@ -83,25 +83,12 @@ def _csv_frame(text: str, name: str, sep: str, decimal: str) -> tuple[pd.DataFra
     empty cells are skipped (their lines still count); numbers are inferred per column as
     pandas would, except that with a decimal comma only whole numbers are (the rest are read
     by :func:`_numbers`, which refuses what a comma makes ambiguous)."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep, strict=True)
     header: list[str] | None = None
     header_line = 1
     rows: list[list[str | None]] = []
     lines: list[int] = []
     problems = Problems()
-    while True:
-        first_line = reader.line_num + 1
-        try:
-            record = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            raise ValidationError(
-                [Problem(f"CSV cannot be read: {exc}", (), name, reader.line_num)],
-                summary=f"{name} cannot be read",
-            ) from None
-        if all(not cell.strip() for cell in record):
-            continue
+    for first_line, record in csv_records(text, name, sep):
         if header is None:
             header, header_line = [cell.strip() for cell in record], first_line
             continue

@@ -324,25 +324,12 @@ def _read_csv(path: Path, name: str, sep: str, limits: TableLimits) -> _Raw:
     except OSError as exc:
         raise WellbeingBudgetError(f"cannot read {name}: {exc.strerror or exc}") from None
     text = _decode(raw, name)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep, strict=True)
     header: list[str] | None = None
     header_line = 0
     rows: list[list[Any]] = []
     lines: list[int] = []
     extra = _Collector(limits.max_problems)
-    while True:
-        first_line = reader.line_num + 1
-        try:
-            record = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            raise ValidationError(
-                [Problem(f"CSV cannot be read: {exc}", (), name, reader.line_num)],
-                summary=f"{name} cannot be read",
-            ) from None
-        if not record or all(not cell.strip() for cell in record):
-            continue  # blank lines separate nothing; the line numbers still count them
+    for first_line, record in csv_records(text, name, sep):
         if header is None:
             header, header_line = record, first_line
             if len(header) > limits.max_columns:
@@ -374,6 +361,30 @@ def _read_csv(path: Path, name: str, sep: str, limits: TableLimits) -> _Raw:
     return _Raw(
         name, True, [c.strip() for c in header], rows, lines, list(range(1, len(header) + 1))
     )
+
+
+def csv_records(text: str, name: str, sep: str = ",") -> Iterator[tuple[int, list[str]]]:
+    """The records of CSV ``text`` with the physical line each starts on, blank lines and
+    rows of empty cells skipped (the line numbers still count them: a quoted cell may span
+    lines); a malformed record is a located error.
+
+    >>> list(csv_records('a,b\\n\\n"x\\ny",2\\n', "t.csv"))
+    [(1, ['a', 'b']), (3, ['x\\ny', '2'])]
+    """
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep, strict=True)
+    while True:
+        first_line = reader.line_num + 1
+        try:
+            record = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise ValidationError(
+                [Problem(f"CSV cannot be read: {exc}", (), name, reader.line_num)],
+                summary=f"{name} cannot be read",
+            ) from None
+        if record and any(cell.strip() for cell in record):
+            yield first_line, record
 
 
 def _too_large(name: str, found: str, limit: int, what: str) -> WellbeingBudgetError:
