@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pandas as pd
@@ -348,14 +349,18 @@ def test_a_costs_table_marks_capital_spending(tmp_path: Path) -> None:
 
 
 def test_without_openpyxl_excel_says_how_to_install_it(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """openpyxl is the 'excel' extra: imported only for a workbook, and its absence is one
     clear message, not an ImportError (here hidden from import as if not installed)."""
     import subprocess
     import sys
 
-    code = "import sys, wellbeing_budget as wb; wb.load_proposals; print('openpyxl' in sys.modules)"
+    code = (
+        "import sys, wellbeing_budget as wb; wb.load_proposals; wb.read_sdr; "
+        "import wellbeing_budget.io.tables, wellbeing_budget.io.columns, "
+        "wellbeing_budget.io.readers, wellbeing_budget.cli; print('openpyxl' in sys.modules)"
+    )
     assert (
         subprocess.run(
             [sys.executable, "-c", code], capture_output=True, text=True, check=True
@@ -371,3 +376,8 @@ def test_without_openpyxl_excel_says_how_to_install_it(
         wb.load_proposals(workbook)
     with pytest.raises(wb.WellbeingBudgetError, match="needs openpyxl"):
         wb.read_sdr(workbook)
+    from wellbeing_budget.cli import main
+
+    for command in (["validate", str(workbook)], ["index", "sdg-index", str(workbook)]):
+        assert main(command, out=io.StringIO()) == 1
+        assert "needs openpyxl: pip install 'wellbeing-budget[excel]'" in capsys.readouterr().err
