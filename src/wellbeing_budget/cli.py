@@ -623,12 +623,7 @@ def _cmd_score(args: argparse.Namespace, out: TextIO) -> int:
         )
         _print_table(rows, header, buffer)
         text = buffer.getvalue()
-    if args.output:
-        write_text_atomic(args.output, text)
-        out.write(f"wrote {args.output}\n")
-    else:
-        out.write(text)
-    return 0
+    return _write(text, args, out)
 
 
 # -- compare ------------------------------------------------------------------------------------

@@ -268,14 +268,22 @@ def aggregate(
 # -- data treatment ----------------------------------------------------------------------------
 
 
+def _centred(x: Array, least: int) -> tuple[int, Array, float] | None:
+    """The present values' count, deviations from their mean and sum of squared deviations;
+    None below ``least`` values (too few for the moment)."""
+    v = x[~np.isnan(x)]
+    if len(v) < least:
+        return None
+    d = v - v.mean()
+    return len(v), d, float((d**2).sum())
+
+
 def skew(x: Array) -> float:
     """Sample skewness as COINr (and e1071, type 2) computes it; NaN below 3 values."""
-    v = x[~np.isnan(x)]
-    n = len(v)
-    if n < 3:
+    centred = _centred(x, 3)
+    if centred is None:
         return float("nan")
-    d = v - v.mean()
-    m2 = float((d**2).sum())
+    n, d, m2 = centred
     if m2 == 0:
         return 0.0
     y = np.sqrt(n) * float((d**3).sum()) / m2**1.5
@@ -284,12 +292,10 @@ def skew(x: Array) -> float:
 
 def kurtosis(x: Array) -> float:
     """Sample excess kurtosis as COINr (and e1071, type 2) computes it; NaN below 4 values."""
-    v = x[~np.isnan(x)]
-    n = len(v)
-    if n < 4:
+    centred = _centred(x, 4)
+    if centred is None:
         return float("nan")
-    d = v - v.mean()
-    m2 = float((d**2).sum())
+    n, d, m2 = centred
     if m2 == 0:
         return 0.0
     r = n * float((d**4).sum()) / m2**2
