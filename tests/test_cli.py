@@ -871,3 +871,17 @@ def test_validate_reads_tidy_data_separated_by_semicolons_against_a_framework(
     tidy.write_text(tidy.read_text().replace("2021;82,1", "2021;8,2,1"), encoding="utf-8")
     status, text = run("validate", "--decimal", ",", str(tidy))
     assert status == 1 and "tidy.csv:3: rows[0].value: '8,2,1'" in text
+
+
+def test_validate_locates_an_empty_year_and_a_repeated_observation(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.csv"
+    empty.write_text("jurisdiction,indicator,year,value\nNorway,le,,83.4\n", encoding="utf-8")
+    twice = tmp_path / "twice.csv"
+    twice.write_text(
+        "jurisdiction,indicator,year,value\nNorway,le,2022,83.4\n\nNorway,le,2022,83.4\n",
+        encoding="utf-8",
+    )
+    status, text = run("validate", str(empty), str(twice))
+    assert status == 1
+    assert f"{empty}:2: rows[0].year: year is empty" in text
+    assert f"{twice}:4: observation given more than once: jurisdiction=Norway" in text

@@ -30,6 +30,7 @@ import io
 import os
 import re
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -289,20 +290,31 @@ def _numbers(
     return numbers
 
 
-def _refuse_duplicates(tidy: pd.DataFrame, keys: list[str], name: str) -> None:
+def _refuse_duplicates(
+    tidy: pd.DataFrame,
+    keys: list[str],
+    name: str,
+    line: Callable[[Any], int | None] | None = None,
+) -> None:
     """The same observation twice would overwrite (or double) itself downstream: refused,
-    listing each repeat up to the shared cap and counting the rest."""
-    repeated = tidy.duplicated(subset=keys, keep=False)
+    listing each repeat up to the shared cap and counting the rest; where each tidy row is a
+    row of the file (``line`` maps its label to the physical line), at the repeat's line."""
+    repeated = tidy.duplicated(subset=keys, keep="first")
     if repeated.any():
         observations = tidy.loc[repeated, keys].drop_duplicates()
         problems = Problems()
-        for row in observations.head(problems.room).itertuples(index=False):
+        for label, row in zip(
+            observations.index[: problems.room],
+            observations.head(problems.room).itertuples(index=False),
+            strict=True,
+        ):
             problems.append(
                 Problem(
                     "observation given more than once: "
                     + ", ".join(f"{k}={v}" for k, v in zip(keys, row, strict=True)),
                     (),
                     name,
+                    None if line is None else line(label),
                 )
             )
         problems.count(len(observations) - len(problems.items))
@@ -782,9 +794,12 @@ def _read_tidy(data: Table, *, sep: str = ",", decimal: str = ".") -> pd.DataFra
     not_whole = [*fractional, *missing_year]
     problems.count(len(not_whole) - problems.room)
     for position in not_whole[: problems.room]:
+        written = frame["year"].iloc[position]
         problems.append(
             Problem(
-                f"year {str(frame['year'].iloc[position])!r} is not a whole year",
+                "year is empty"
+                if written is None or written != written
+                else f"year {str(written)!r} is not a whole year",
                 ("rows", int(position), "year"),
                 name,
                 read.line(frame.index[position]),
@@ -803,7 +818,7 @@ def _read_tidy(data: Table, *, sep: str = ",", decimal: str = ".") -> pd.DataFra
     if "unit" in frame.columns:  # kept, so that a framework converts each unit it names
         tidy["unit"] = frame["unit"]
     tidy = tidy[tidy["value"].notna()].reset_index(drop=True)
-    _refuse_duplicates(tidy, ["jurisdiction", "group", "indicator", "year"], name)
+    _refuse_duplicates(tidy, ["jurisdiction", "group", "indicator", "year"], name, read.line)
     return tidy
 
 
